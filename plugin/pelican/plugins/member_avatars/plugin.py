@@ -1,10 +1,62 @@
-"""Pelican glue: connects the plugin's signal receivers. Importing it has no side effects."""
+"""Pelican glue: the plugin's signal receivers, connected at module level by `register`.
+
+Importing this module opens nothing and starts nothing; all work happens inside a build.
+"""
 
 from __future__ import annotations
 
+import logging
+import os
+from typing import Any
+
 from pelican import signals
+
+from .book import JINJA_GLOBALS
+from .generator import CommunityGenerator
+from .settings import apply_defaults
+
+logger = logging.getLogger(__name__)
+
+
+def on_initialized(pelican: Any) -> None:
+    """Merge our defaults, keep member/event folders out of articles, pages and static files."""
+    settings = apply_defaults(pelican.settings)
+    ours = list(settings["MEMBER_PATHS"]) + list(settings["EVENT_PATHS"])
+    for key in ("ARTICLE_EXCLUDES", "PAGE_EXCLUDES", "STATIC_EXCLUDES"):
+        excludes = settings.setdefault(key, [])
+        excludes.extend(path for path in ours if path not in excludes)
+    settings.setdefault("JINJA_GLOBALS", {}).update(JINJA_GLOBALS)
+    cache = os.path.realpath(settings["AVATAR_CACHE_PATH"])
+    content = os.path.realpath(settings["PATH"])
+    if os.path.commonpath([cache, content]) == content:
+        fallback = os.path.join(os.path.dirname(content), ".avatar-cache")
+        logger.warning(
+            "[member_avatars] AVATAR_CACHE_PATH %s is inside PATH, where it would retrigger "
+            "autoreload; using %s instead",
+            settings["AVATAR_CACHE_PATH"],
+            fallback,
+        )
+        settings["AVATAR_CACHE_PATH"] = fallback
+
+
+def get_generators(pelican: Any) -> type:
+    del pelican
+    return CommunityGenerator
+
+
+def drop_uploads_from_static(generator: Any) -> None:
+    """Uploaded originals may carry EXIF (GPS): never publish them, whatever STATIC_PATHS says."""
+    uploads = generator.context.get("member_avatar_uploads") or set()
+    if uploads:
+        generator.staticfiles = [
+            static
+            for static in generator.staticfiles
+            if os.path.realpath(static.source_path) not in uploads
+        ]
 
 
 def register() -> None:
-    """Connect the plugin to Pelican's signals (blinker dedupes repeat registrations)."""
-    del signals
+    """Connect the plugin to Pelican's signals (blinker ignores a second identical connect)."""
+    signals.initialized.connect(on_initialized)
+    signals.get_generators.connect(get_generators)
+    signals.static_generator_finalized.connect(drop_uploads_from_static)

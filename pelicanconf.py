@@ -1,0 +1,50 @@
+"""Pelican settings of the example community website.
+
+Build it with `make html` (or `pelican content -s pelicanconf.py -o output`).
+"""
+
+AUTHOR = "Craftspeople of the North"
+SITENAME = "Craftspeople of the North"
+SITESUBTITLE = "A software-craftsmanship community from Hamburg to Malmö"
+SITEURL = ""
+
+PATH = "content"
+THEME = "site"
+TIMEZONE = "Europe/Berlin"
+DEFAULT_LANG = "en"
+DEFAULT_DATE_FORMAT = "%-d %B %Y"
+
+PLUGIN_PATHS = []  # the plugin is an installed namespace plugin
+PLUGINS = ["pelican.plugins.member_avatars"]
+
+ARTICLE_PATHS = ["articles"]
+PAGE_PATHS = ["pages"]
+# Members and events are read by the plugin from these folders (the defaults).
+MEMBER_PATHS = ["members"]
+EVENT_PATHS = ["events"]
+
+# The avatar cache lives in cache/avatars, outside content/, and survives builds.
+CACHE_PATH = "cache"
+
+# The example site must build without network access: in offline mode the plugin
+# makes no request, and members without an uploaded picture (or a cached avatar)
+# get one generated from their initials. To fetch avatars from Gravatar and GitHub,
+# set AVATAR_OFFLINE = False; the environment variable AVATAR_OFFLINE=1 then turns
+# offline mode back on for a single build.
+AVATAR_OFFLINE = True
+
+# Pages are in the menu of the theme; categories are reached through the archives.
+DISPLAY_PAGES_ON_MENU = True
+DISPLAY_CATEGORIES_ON_MENU = False
+
+# No feeds while developing locally.
+FEED_ALL_ATOM = None
+CATEGORY_FEED_ATOM = None
+TRANSLATION_FEED_ATOM = None
+AUTHOR_FEED_ATOM = None
+AUTHOR_FEED_RSS = None
+
+DEFAULT_PAGINATION = False
+
+# Document-relative URLs, so the output also works opened from disk.
+RELATIVE_URLS = True

@@ -1,0 +1,115 @@
+"""The avatars of one build, as data URIs, and the Jinja API that themes render them with."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from jinja2 import pass_context
+from markupsafe import Markup
+
+from . import imaging
+from .community import Member
+
+CONTEXT_KEY = "member_avatar_book"
+
+
+class AvatarBook:
+    """Data URIs by member slug and CSS size, encoded once per build and reused on every page."""
+
+    def __init__(self, settings: dict[str, Any]):
+        self.sizes: dict[str, int] = {
+            name: int(css) for name, css in settings["AVATAR_SIZES"].items()
+        }
+        self.density = int(settings["AVATAR_DENSITY"])
+        self.fmt = settings["AVATAR_FORMAT"]
+        self._uris: dict[str, dict[int, str]] = {}
+        self._markup: dict[tuple[str, int], Markup] = {}
+        self.members: dict[str, Any] = {}
+        self._by_name: dict[str, Any] = {}
+
+    def add_members(self, members: list[Any]) -> None:
+        for member in members:
+            self.members[member.slug] = member
+            self._by_name.setdefault(member.name.casefold(), member)
+
+    def add_images(self, slug: str, images: dict[int, bytes]) -> None:
+        """Keep the encoded images of one member (by pixel size) as data URIs by CSS size."""
+        self._uris[slug] = {
+            css: imaging.data_uri(images[css * self.density], self.fmt)
+            for css in set(self.sizes.values())
+            if css * self.density in images
+        }
+
+    def css_size(self, size: str | int) -> int:
+        """A configured size, by name ("list") or as one of the configured CSS pixel numbers."""
+        if isinstance(size, str) and size in self.sizes:
+            return self.sizes[size]
+        if str(size).isdigit() and int(size) in self.sizes.values():
+            return int(size)
+        known = ", ".join(f"{name} ({css})" for name, css in self.sizes.items())
+        raise ValueError(f"avatar size {size!r} is not in AVATAR_SIZES: {known}")
+
+    def member(self, who: Any) -> Any:
+        """The member for a Member, a slug, a name, or an Author (matched by slug, then name)."""
+        if who is None or isinstance(who, Member):
+            return who
+        name = str(getattr(who, "name", who))
+        slug = getattr(who, "slug", None)
+        return (
+            self.members.get(slug) or self.members.get(name) or self._by_name.get(name.casefold())
+        )
+
+    def uri(self, who: Any, size: str | int = "list") -> str:
+        member = self.member(who)
+        if member is None:
+            return ""
+        return self._uris.get(member.slug, {}).get(self.css_size(size), "")
+
+    def img(self, who: Any, size: str | int = "list", **attrs: Any) -> Markup:
+        member = self.member(who)
+        if member is None:
+            return Markup("")
+        css = self.css_size(size)
+        if not attrs and (member.slug, css) in self._markup:
+            return self._markup[(member.slug, css)]
+        uri = self._uris.get(member.slug, {}).get(css)
+        if not uri:
+            return Markup("")
+        extra = Markup("").join(
+            Markup(' {}="{}"').format(name, value) for name, value in attrs.items()
+        )
+        # Markup.format escapes every argument: names and slugs can hold markup.
+        markup = Markup(
+            '<img class="avatar" data-member="{}" width="{}" height="{}" alt="{}"{} src="{}">'
+        ).format(member.slug, css, css, member.name, extra, uri)
+        if not attrs:
+            self._markup[(member.slug, css)] = markup
+        return markup
+
+
+def _book(context: Any) -> AvatarBook | None:
+    return context.get(CONTEXT_KEY)
+
+
+@pass_context
+def avatar(context: Any, who: Any, size: str | int = "list", **attrs: Any) -> Markup:
+    """Jinja global: the `<img class="avatar" ...>` markup of a member (object, slug or name)."""
+    book = _book(context)
+    return book.img(who, size, **attrs) if book else Markup("")
+
+
+@pass_context
+def avatar_uri(context: Any, who: Any, size: str | int = "list") -> str:
+    """Jinja global: the bare data URI of a member's avatar at a configured size."""
+    book = _book(context)
+    return book.uri(who, size) if book else ""
+
+
+@pass_context
+def member_for(context: Any, who: Any) -> Any:
+    """Jinja global: the member whose name or slug matches (e.g. an article's author), or None."""
+    book = _book(context)
+    return book.member(who) if book else None
+
+
+JINJA_GLOBALS = {"avatar": avatar, "avatar_uri": avatar_uri, "member_for": member_for}

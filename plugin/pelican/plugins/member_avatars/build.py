@@ -1,0 +1,81 @@
+"""One build's avatar work: open the cache, the HTTP session and the pool, resolve every member,
+close them all, then log what happened from the main thread."""
+
+from __future__ import annotations
+
+import logging
+import os
+import time
+from collections import Counter
+from concurrent.futures import ThreadPoolExecutor
+from typing import Any
+
+from pelican.log import console
+
+from . import __version__
+from .fetch import Fetcher
+from .progress import progress_bar
+from .resolver import HOW, Outcome, Resolver
+from .store import AvatarStore
+
+logger = logging.getLogger(__name__)
+USER_AGENT = (
+    f"pelican-member-avatars/{__version__} (Pelican plugin; fetches each avatar once per build)"
+)
+
+
+def resolve_avatars(members: list[Any], settings: dict[str, Any]) -> list[Outcome]:
+    """Resolve the avatars of `members`; every thread, socket and file is closed on return."""
+    if not members or not settings["AVATAR_SOURCES"]:
+        return []
+    started = time.monotonic()
+    cache_path = settings["AVATAR_CACHE_PATH"]
+    os.makedirs(cache_path, exist_ok=True)
+    offline = bool(settings["AVATAR_OFFLINE"])
+    workers = max(1, int(settings["AVATAR_CONCURRENCY"]))
+    with (
+        AvatarStore(cache_path) as store,
+        Fetcher(settings, USER_AGENT) as fetcher,
+        ThreadPoolExecutor(max_workers=workers, thread_name_prefix="avatars") as pool,
+        progress_bar(len(members), settings) as advance,
+    ):
+        resolver = Resolver(settings, store, None if offline else fetcher, time.time())
+        futures = [pool.submit(resolver.resolve, member) for member in members]
+        outcomes = []
+        for future in futures:
+            # result() re-raises a worker's unexpected error here, in the build's own thread.
+            outcomes.append(future.result())
+            advance()
+        requests_made = fetcher.requests_made
+    report(outcomes, requests_made, time.monotonic() - started)
+    return outcomes
+
+
+def report(outcomes: list[Outcome], requests_made: int, seconds: float) -> None:
+    """Log each member's warnings (naming the member file), then one summary line."""
+    for outcome in outcomes:
+        for warning in outcome.warnings:
+            logger.warning(
+                "[member_avatars] %s: %s",
+                outcome.source_path,
+                warning,
+                extra={"limit_msg": "[member_avatars] more avatar warnings like this"},
+            )
+    line = summary_line(outcomes, requests_made, seconds)
+    logger.debug("[member_avatars] %s", line)
+    # Like Pelican's own "Done:" line: printed on its console unless the build runs --quiet.
+    if logger.isEnabledFor(logging.WARNING):
+        console.print(f"[member_avatars] {line}", markup=False, highlight=False)
+
+
+def summary_line(outcomes: list[Outcome], requests_made: int, seconds: float) -> str:
+    """ "Avatars: 3 from cache, 0 revalidated, ..., 1 failed (2 requests) in 0.4 s"."""
+    counts = Counter(outcome.how for outcome in outcomes if outcome.how)
+    failed = sum(outcome.failures for outcome in outcomes)
+    labels = {"cache": "from cache"}
+    parts = [f"{counts.get(how, 0)} {labels.get(how, how)}" for how in HOW]
+    parts.append(f"{failed} failed")
+    missing = sum(1 for outcome in outcomes if not outcome.how)
+    if missing:
+        parts.append(f"{missing} without avatar")
+    return f"Avatars: {', '.join(parts)} ({requests_made} requests) in {seconds:.2f} s"

@@ -1,0 +1,219 @@
+"""HTTP for remote avatars: one session per build, bounded in every dimension.
+
+Redirects are followed by hand so that every hop is checked against AVATAR_ALLOWED_HOSTS;
+bodies are streamed and cut at AVATAR_MAX_BYTES; a host that refuses connections again and
+again is not asked for the rest of the build (an offline machine must not sit through one
+timeout per member).
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from dataclasses import dataclass
+from typing import Any
+from urllib.parse import urljoin, urlsplit
+
+import requests
+from urllib3.exceptions import NewConnectionError
+
+from .freshness import parse_retry_after
+
+MAX_REDIRECTS = 5
+# Consecutive refused/unreachable connections after which a host is given up for the build.
+HOST_DOWN_AFTER = 3
+# A Retry-After longer than this is not waited for within a build; the failure is remembered.
+LONGEST_RETRY_WAIT = 5.0
+
+
+@dataclass(frozen=True)
+class Answer:
+    """What one fetch came to: "ok" (body), "not_modified", "none" (404/410) or "failed"."""
+
+    outcome: str
+    body: bytes = b""
+    etag: str | None = None
+    last_modified: str | None = None
+    reason: str = ""
+    retry_after: float | None = None
+    retryable: bool = False
+
+
+def failed(reason: str, retry_after: float | None = None, retryable: bool = False) -> Answer:
+    return Answer("failed", reason=reason, retry_after=retry_after, retryable=retryable)
+
+
+def host_of(url: str) -> str:
+    """The host (with a port when it has one) that a URL names, lower-cased."""
+    parts = urlsplit(url)
+    host = (parts.hostname or "").lower()
+    return f"{host}:{parts.port}" if parts.port else host
+
+
+def refusal(url: str, allowed_hosts: set[str]) -> str:
+    """Why `url` may not be requested, or "" when it may."""
+    parts = urlsplit(url)
+    if parts.scheme not in {"http", "https"}:
+        return f"refused URL scheme {parts.scheme!r}"
+    host = (parts.hostname or "").lower()
+    if host not in allowed_hosts and host_of(url) not in allowed_hosts:
+        return f"refused host {host_of(url)!r} (not in AVATAR_ALLOWED_HOSTS)"
+    return ""
+
+
+def _is_connect_failure(exc: requests.RequestException) -> bool:
+    if isinstance(exc, requests.ConnectTimeout):
+        return True
+    reason = getattr(exc.args[0], "reason", None) if exc.args else None
+    return isinstance(reason, NewConnectionError | ConnectionRefusedError)
+
+
+class Fetcher:
+    """Fetches avatar URLs for one build. Close it (or use `with`) when the build is done."""
+
+    def __init__(self, settings: dict[str, Any], user_agent: str):
+        self.allowed_hosts = {host.lower() for host in settings["AVATAR_ALLOWED_HOSTS"]}
+        self.timeout = float(settings["AVATAR_TIMEOUT"])
+        self.max_bytes = int(settings["AVATAR_MAX_BYTES"])
+        self.retries = int(settings["AVATAR_RETRIES"])
+        self.session = requests.Session()
+        self.session.headers["User-Agent"] = user_agent
+        self.session.headers["Accept"] = "image/webp,image/png,image/jpeg,image/*;q=0.8"
+        self._slots = threading.BoundedSemaphore(max(1, int(settings["AVATAR_CONCURRENCY"])))
+        self._lock = threading.Lock()
+        self._refused_in_a_row: dict[str, int] = {}
+        self.requests_made = 0
+        self.bytes_received = 0
+
+    def close(self) -> None:
+        self.session.close()
+
+    def __enter__(self) -> Fetcher:
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.close()
+
+    def get(self, url: str, etag: str | None = None, last_modified: str | None = None) -> Answer:
+        """GET `url` (conditionally when validators are given), retrying 429/5xx a few times."""
+        headers = {}
+        if etag:
+            headers["If-None-Match"] = etag
+        if last_modified:
+            headers["If-Modified-Since"] = last_modified
+        attempt = 0
+        while True:
+            answer = self._follow(url, headers)
+            if not answer.retryable or attempt >= self.retries:
+                return answer
+            wait = answer.retry_after if answer.retry_after is not None else 0.5 * 2**attempt
+            if wait > min(self.timeout, LONGEST_RETRY_WAIT):
+                return answer
+            time.sleep(wait)
+            attempt += 1
+
+    def _follow(self, url: str, headers: dict[str, str]) -> Answer:
+        seen = set()
+        for _hop in range(MAX_REDIRECTS + 1):
+            if url in seen:
+                return failed(f"redirect loop at {url}")
+            seen.add(url)
+            reason = refusal(url, self.allowed_hosts) or self._host_down(url)
+            if reason:
+                return failed(reason)
+            answer, location = self._request(url, headers)
+            if location is None:
+                return answer
+            url = urljoin(url, location)
+        return failed(f"more than {MAX_REDIRECTS} redirects")
+
+    def _host_down(self, url: str) -> str:
+        host = host_of(url)
+        with self._lock:
+            refused = self._refused_in_a_row.get(host, 0)
+        if refused >= HOST_DOWN_AFTER:
+            return f"host {host} unreachable (gave up after {refused} failed connections)"
+        return ""
+
+    def _note_connection(self, url: str, refused: bool) -> None:
+        host = host_of(url)
+        with self._lock:
+            self._refused_in_a_row[host] = self._refused_in_a_row.get(host, 0) + 1 if refused else 0
+
+    def _request(self, url: str, headers: dict[str, str]) -> tuple[Answer, str | None]:
+        """One HTTP exchange; returns the answer, or the Location of a redirect."""
+        with self._slots:
+            with self._lock:
+                self.requests_made += 1
+            try:
+                response = self.session.get(
+                    url, headers=headers, stream=True, allow_redirects=False, timeout=self.timeout
+                )
+            except requests.RequestException as exc:
+                self._note_connection(url, refused=_is_connect_failure(exc))
+                return failed(_describe(exc)), None
+            self._note_connection(url, refused=False)
+            with response:
+                return self._answer(response)
+
+    def _answer(self, response: requests.Response) -> tuple[Answer, str | None]:
+        status = response.status_code
+        if response.is_redirect:
+            return failed("redirect"), response.headers["Location"]
+        if status == 304:
+            return Answer("not_modified"), None
+        if status in (404, 410):
+            return Answer("none"), None
+        if status == 429 or status >= 500:
+            retry_after = parse_retry_after(response.headers.get("Retry-After"), time.time())
+            return failed(f"HTTP {status}", retry_after, retryable=True), None
+        if status != 200:
+            return failed(f"HTTP {status}"), None
+        try:
+            body = self._read_capped(response)
+        except requests.RequestException as exc:
+            return failed(_describe(exc)), None
+        except BodyRefused as exc:
+            return failed(str(exc)), None
+        return Answer(
+            "ok",
+            body=body,
+            etag=response.headers.get("ETag"),
+            last_modified=response.headers.get("Last-Modified"),
+        ), None
+
+    def _read_capped(self, response: requests.Response) -> bytes:
+        declared = response.headers.get("Content-Length", "")
+        if declared.isdigit() and int(declared) > self.max_bytes:
+            raise BodyRefused(
+                f"body of {declared} bytes is over AVATAR_MAX_BYTES ({self.max_bytes})"
+            )
+        deadline = time.monotonic() + self.timeout
+        chunks: list[bytes] = []
+        received = 0
+        for chunk in response.iter_content(chunk_size=65536):
+            received += len(chunk)
+            with self._lock:
+                self.bytes_received += len(chunk)
+            if received > self.max_bytes:
+                raise BodyRefused(f"body is over AVATAR_MAX_BYTES ({self.max_bytes} bytes)")
+            if time.monotonic() > deadline:
+                raise BodyRefused(f"body took longer than AVATAR_TIMEOUT ({self.timeout:g} s)")
+            chunks.append(chunk)
+        return b"".join(chunks)
+
+
+class BodyRefused(Exception):
+    """A response body that is too large or too slow to read."""
+
+
+def _describe(exc: requests.RequestException) -> str:
+    if isinstance(exc, requests.Timeout):
+        return "timed out"
+    if isinstance(exc, requests.ConnectionError) and _is_connect_failure(exc):
+        return "connection failed"
+    if isinstance(exc, requests.exceptions.ChunkedEncodingError):
+        return "connection broken while reading the body"
+    if isinstance(exc, requests.ConnectionError):
+        return "connection error"
+    return type(exc).__name__

@@ -1,0 +1,154 @@
+"""The Pelican generator: reads member and event files, resolves avatars, writes the pages."""
+
+from __future__ import annotations
+
+import logging
+import os
+from typing import Any
+
+from jinja2 import ChoiceLoader, FileSystemLoader
+from pelican.generators import Generator
+from pelican.utils import get_date, order_content
+
+from .book import CONTEXT_KEY, AvatarBook
+from .build import resolve_avatars
+from .community import Event, Group, Member, name_sort_key
+
+logger = logging.getLogger(__name__)
+TEMPLATES = os.path.join(os.path.dirname(__file__), "templates")
+
+
+class CommunityGenerator(Generator):
+    """Members, groups and events; every avatar is resolved before any page is written."""
+
+    def __init__(self, *args: Any, **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        # The theme's templates first, then Pelican's simple theme, then ours: any theme can
+        # override a page by name, and a stock theme gets our defaults.
+        self.env.loader = ChoiceLoader([self.env.loader, FileSystemLoader(TEMPLATES)])
+        self.members: list[Member] = []
+        self.events: list[Event] = []
+        self.groups: list[Group] = []
+
+    # --- reading ----------------------------------------------------------------------------
+    def _read(self, paths: list[str], content_class: type) -> list[tuple[str, Any]]:
+        found = []
+        for path in self.get_files(paths):
+            try:
+                content = self.readers.read_file(
+                    base_path=self.path,
+                    path=path,
+                    content_class=content_class,
+                    context=self.context,
+                )
+            except (OSError, ValueError, TypeError, KeyError) as exc:
+                logger.warning("[member_avatars] %s: could not be read: %s", path, exc)
+                continue
+            found.append((path, content))
+        return found
+
+    def read_members(self) -> list[Member]:
+        by_slug: dict[str, Member] = {}
+        for path, member in self._read(self.settings["MEMBER_PATHS"], Member):
+            if not getattr(member, "name", None):
+                logger.warning("[member_avatars] %s: no Name (or Title); member skipped", path)
+                continue
+            first = by_slug.get(member.slug)
+            if first is not None:
+                logger.warning(
+                    "[member_avatars] %s: slug %r is already used by %s; keeping the first",
+                    path,
+                    member.slug,
+                    first.source_path,
+                )
+                continue
+            by_slug[member.slug] = member
+        return sorted(by_slug.values(), key=lambda member: name_sort_key(member.name))
+
+    def read_events(self, members_by_slug: dict[str, Member]) -> list[Event]:
+        events = []
+        for path, event in self._read(self.settings["EVENT_PATHS"], Event):
+            missing = [key for key in ("title", "date") if not getattr(event, key, None)]
+            if missing:
+                logger.warning(
+                    "[member_avatars] %s: no %s; event skipped", path, " or ".join(missing).title()
+                )
+                continue
+            if event.end:
+                try:
+                    event.end = get_date(str(event.end))
+                except ValueError:
+                    logger.warning("[member_avatars] %s: End %r is not a date", path, event.end)
+                    event.end = None
+            for slug in event.attendee_slugs:
+                member = members_by_slug.get(slug)
+                if member is None:
+                    logger.warning(
+                        "[member_avatars] %s: attendee %r is not a member; left out", path, slug
+                    )
+                else:
+                    event.attendees.append(member)
+            events.append(event)
+        return order_content(events, "reversed-date")
+
+    def build_groups(self) -> list[Group]:
+        groups: dict[str, Group] = {}
+        for member in self.members:
+            for name in member.group_names:
+                group = groups.setdefault(name, Group(name, self.settings))
+                if group not in member.groups:
+                    member.groups.append(group)
+                    group.members.append(member)
+        for event in self.events:
+            if event.group_name:
+                event.group = groups.setdefault(
+                    event.group_name, Group(event.group_name, self.settings)
+                )
+        return sorted(groups.values(), key=lambda group: name_sort_key(group.name))
+
+    # --- Pelican's steps --------------------------------------------------------------------
+    def generate_context(self) -> None:
+        self.members = self.read_members()
+        self.events = self.read_events({member.slug: member for member in self.members})
+        self.groups = self.build_groups()
+
+        book = AvatarBook(self.settings)
+        book.add_members(self.members)
+        for outcome in resolve_avatars(self.members, self.settings):
+            book.add_images(outcome.slug, outcome.images)
+
+        self.context[CONTEXT_KEY] = book
+        self.context["members"] = self.members
+        self.context["member_groups"] = self.groups
+        self.context["events"] = self.events
+        self.context["members_url"] = self.settings["MEMBERS_URL"]
+        self.context["events_url"] = self.settings["EVENTS_URL"]
+        self.context["member_avatar_uploads"] = {
+            os.path.realpath(os.path.join(self.path, str(member.avatar)))
+            for member in self.members
+            if getattr(member, "avatar", None)
+        }
+
+    def generate_output(self, writer: Any) -> None:
+        relative_urls = self.settings["RELATIVE_URLS"]
+
+        def write(save_as: str, template: str, url: str, **kwargs: Any) -> None:
+            writer.write_file(
+                save_as,
+                self.get_template(template),
+                self.context,
+                relative_urls=relative_urls,
+                url=url,
+                **kwargs,
+            )
+
+        if self.members:
+            write(self.settings["MEMBERS_SAVE_AS"], "members", self.settings["MEMBERS_URL"])
+        for member in self.members:
+            write(member.save_as, "member", member.url, member=member)
+        for group in self.groups:
+            write(group.save_as, "group", group.url, group=group)
+        if self.events:
+            write(self.settings["EVENTS_SAVE_AS"], "events", self.settings["EVENTS_URL"])
+        for event in self.events:
+            write(event.save_as, "event", event.url, event=event)

@@ -1,0 +1,32 @@
+"""A progress bar on Pelican's rich console while avatars resolve; only on a terminal."""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+from collections.abc import Callable, Iterator
+from typing import Any
+
+from pelican.log import console
+
+logger = logging.getLogger(__name__)
+
+
+@contextlib.contextmanager
+def progress_bar(total: int, settings: dict[str, Any]) -> Iterator[Callable[[], None]]:
+    """Yield a function that advances the bar by one; a no-op off a terminal or with --quiet."""
+    shown = (
+        settings.get("AVATAR_PROGRESS", True)
+        and console.is_terminal
+        and logger.isEnabledFor(logging.WARNING)
+    )
+    if not shown:
+        yield lambda: None
+        return
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
+
+    with Progress(
+        TextColumn("Avatars"), BarColumn(), MofNCompleteColumn(), console=console, transient=True
+    ) as progress:
+        task = progress.add_task("avatars", total=total)
+        yield lambda: progress.advance(task)

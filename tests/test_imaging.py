@@ -1,0 +1,398 @@
+"""Tests for imaging: decoding, refusing, cropping, orienting, stripping and encoding avatars.
+
+Every test image is made in memory with Pillow, so no binary fixtures are needed.
+"""
+
+from __future__ import annotations
+
+import base64
+import io
+import random
+import statistics
+import struct
+import warnings
+import zlib
+from pathlib import Path
+
+import pytest
+from PIL import Image, ImageCms, ImageDraw, ImageFile, ImageFilter
+
+from pelican.plugins.member_avatars import imaging
+from pelican.plugins.member_avatars.imaging import ImageRejected
+
+FORMATS = ["webp", "png", "jpeg"]
+MAX_PIXELS = 40_000_000
+RED, GREEN, BLUE, YELLOW = (255, 0, 0), (0, 255, 0), (0, 0, 255), (255, 255, 0)
+
+
+def encode(img: Image.Image, fmt: str, **params) -> bytes:
+    buffer = io.BytesIO()
+    img.save(buffer, fmt, **params)
+    return buffer.getvalue()
+
+
+def decode(data: bytes) -> Image.Image:
+    img = Image.open(io.BytesIO(data))
+    img.load()
+    return img
+
+
+def render_one(data: bytes, size: int = 32, fmt: str = "png") -> Image.Image:
+    return decode(imaging.render_sizes(data, [size], fmt, 60, MAX_PIXELS)[size])
+
+
+def close(actual, expected, tolerance: int = 40) -> bool:
+    return all(abs(a - e) <= tolerance for a, e in zip(actual, expected, strict=False))
+
+
+def quadrants(width: int = 80, height: int = 60) -> Image.Image:
+    """Red, green / blue, yellow quadrants: every flip or rotation changes what sits where."""
+    img = Image.new("RGB", (width, height))
+    draw = ImageDraw.Draw(img)
+    half_w, half_h = width // 2, height // 2
+    draw.rectangle((0, 0, half_w - 1, half_h - 1), fill=RED)
+    draw.rectangle((half_w, 0, width - 1, half_h - 1), fill=GREEN)
+    draw.rectangle((0, half_h, half_w - 1, height - 1), fill=BLUE)
+    draw.rectangle((half_w, half_h, width - 1, height - 1), fill=YELLOW)
+    return img
+
+
+def photo(seed: int, width: int = 640, height: int = 480) -> bytes:
+    """A photo-like JPEG: gradients, blurred overlapping shapes and sensor-like noise."""
+    rnd = random.Random(seed)
+    gradients = [
+        Image.linear_gradient("L").rotate(rnd.randrange(360)).resize((width, height))
+        for _ in range(3)
+    ]
+    img = Image.merge("RGB", gradients)
+    draw = ImageDraw.Draw(img)
+    for _ in range(25):
+        x, y, r = rnd.randrange(width), rnd.randrange(height), rnd.randrange(20, 160)
+        colour = tuple(rnd.randrange(256) for _ in range(3))
+        draw.ellipse((x - r, y - r, x + r, y + r), fill=colour)
+    img = img.filter(ImageFilter.GaussianBlur(6))
+    noise = Image.effect_noise((width, height), 6).convert("RGB")
+    return encode(Image.blend(img, noise, 0.15), "JPEG", quality=92)
+
+
+def png_claiming(width: int, height: int) -> bytes:
+    """A valid 1×1 PNG whose IHDR (with a correct CRC) claims `width` × `height` pixels."""
+    data = bytearray(encode(Image.new("RGB", (1, 1), RED), "PNG"))
+    assert data[12:16] == b"IHDR"
+    data[16:24] = struct.pack(">II", width, height)
+    data[29:33] = struct.pack(">I", zlib.crc32(bytes(data[12:29])))
+    return bytes(data)
+
+
+# crop_box
+
+
+@pytest.mark.parametrize(
+    ("size", "box"),
+    [
+        ((400, 300), (50, 0, 350, 300)),
+        ((300, 400), (0, 50, 300, 350)),
+        ((256, 256), (0, 0, 256, 256)),
+        ((301, 300), (0, 0, 300, 300)),
+        ((1, 5), (0, 2, 1, 3)),
+    ],
+)
+def test_crop_box_is_the_centred_square(size, box):
+    assert imaging.crop_box(*size) == box
+
+
+# sizes, formats, data URIs
+
+
+@pytest.mark.parametrize("fmt", FORMATS)
+@pytest.mark.parametrize("source_size", [(2600, 1000), (1000, 2600), (400, 300), (50, 70)])
+def test_render_sizes_gives_exact_squares(fmt, source_size):
+    data = encode(quadrants(*source_size), "JPEG", quality=90)
+    out = imaging.render_sizes(data, [320, 96, 64], fmt, 60, MAX_PIXELS)
+    assert sorted(out) == [64, 96, 320]
+    for size, encoded in out.items():
+        img = decode(encoded)
+        assert img.size == (size, size)
+        assert img.format == {"webp": "WEBP", "png": "PNG", "jpeg": "JPEG"}[fmt]
+
+
+def test_render_sizes_deduplicates_and_accepts_any_iterable():
+    data = encode(quadrants(), "PNG")
+    out = imaging.render_sizes(data, iter([64, 64, 32]), "png", 60, MAX_PIXELS)
+    assert sorted(out) == [32, 64]
+    assert imaging.render_sizes(data, [], "png", 60, MAX_PIXELS) == {}
+
+
+@pytest.mark.parametrize("fmt", FORMATS)
+def test_data_uri(fmt):
+    encoded = imaging.render_sizes(encode(quadrants(), "PNG"), [16], fmt, 60, MAX_PIXELS)[16]
+    uri = imaging.data_uri(encoded, fmt)
+    prefix = f"data:image/{fmt};base64,"
+    assert uri.startswith(prefix)
+    assert base64.b64decode(uri[len(prefix) :]) == encoded
+
+
+def test_unknown_format_is_a_programming_error():
+    with pytest.raises(ValueError, match="unknown avatar format"):
+        imaging.encode(quadrants(), "gif", 60)
+    with pytest.raises(ValueError, match="unknown avatar format"):
+        imaging.data_uri(b"", "svg")
+
+
+@pytest.mark.parametrize("fmt", FORMATS)
+def test_output_is_deterministic(fmt):
+    data = photo(1)
+    first = imaging.render_sizes(data, [320, 96], fmt, 60, MAX_PIXELS)
+    second = imaging.render_sizes(data, [96, 320], fmt, 60, MAX_PIXELS)
+    assert first == second
+
+
+# metadata
+
+
+def tagged_jpeg() -> bytes:
+    """A JPEG carrying camera EXIF with GPS position, an ICC profile and XMP."""
+    exif = Image.Exif()
+    exif[0x010F] = "PhoneMaker"  # Make
+    exif[0x0110] = "PhoneModel"  # Model
+    gps = exif.get_ifd(0x8825)
+    gps.update({1: "N", 2: (52.0, 31.0, 12.0), 3: "E", 4: (13.0, 24.0, 36.0)})
+    icc = ImageCms.ImageCmsProfile(ImageCms.createProfile("sRGB")).tobytes()
+    xmp = b'<x:xmpmeta xmlns:x="adobe:ns:meta/"><secret>here</secret></x:xmpmeta>'
+    data = encode(quadrants(), "JPEG", exif=exif, icc_profile=icc, xmp=xmp)
+    source = Image.open(io.BytesIO(data))
+    assert source.getexif().get_ifd(0x8825)[1] == "N"  # the fixture really has GPS
+    assert "icc_profile" in source.info
+    return data
+
+
+@pytest.mark.parametrize("fmt", FORMATS)
+def test_output_has_no_metadata(fmt):
+    encoded = imaging.render_sizes(tagged_jpeg(), [64], fmt, 60, MAX_PIXELS)[64]
+    img = decode(encoded)
+    assert not dict(img.getexif())
+    for key in ("exif", "icc_profile", "xmp", "XML:com.adobe.xmp", "dpi"):
+        assert key not in img.info
+    for marker in (b"Exif", b"PhoneMaker", b"secret", b"ICC_PROFILE", b"iCCP", b"ICCP", b"XMP"):
+        assert marker not in encoded
+    if fmt == "png":
+        assert not getattr(img, "text", {})
+
+
+def test_icc_profile_is_applied_before_it_is_stripped():
+    rgb = quadrants()
+    icc = ImageCms.ImageCmsProfile(ImageCms.createProfile("sRGB")).tobytes()
+    out = render_one(encode(rgb, "PNG", icc_profile=icc))
+    assert close(out.getpixel((4, 4)), RED)
+
+
+# orientation
+
+
+# What an upright picture must be turned by to be stored with each EXIF orientation: the
+# inverse of what the reader must do to show it upright.
+STORED_AS = {
+    1: None,
+    2: Image.Transpose.FLIP_LEFT_RIGHT,
+    3: Image.Transpose.ROTATE_180,
+    4: Image.Transpose.FLIP_TOP_BOTTOM,
+    5: Image.Transpose.TRANSPOSE,
+    6: Image.Transpose.ROTATE_90,
+    7: Image.Transpose.TRANSVERSE,
+    8: Image.Transpose.ROTATE_270,
+}
+
+
+@pytest.mark.parametrize("source_format", ["JPEG", "PNG", "WEBP"])
+@pytest.mark.parametrize("orientation", sorted(STORED_AS))
+def test_exif_orientation_is_applied(orientation, source_format):
+    upright = quadrants()
+    turn = STORED_AS[orientation]
+    stored = upright if turn is None else upright.transpose(turn)
+    exif = Image.Exif()
+    exif[0x0112] = orientation
+    data = encode(stored, source_format, exif=exif, quality=95)
+    out = render_one(data, size=32)
+    assert out.size == (32, 32)
+    for point, colour in [((6, 6), RED), ((25, 6), GREEN), ((6, 25), BLUE), ((25, 25), YELLOW)]:
+        assert close(out.getpixel(point)[:3], colour), (orientation, point, out.getpixel(point))
+    assert not dict(out.getexif())
+
+
+# colour modes
+
+
+def test_cmyk_jpeg_becomes_rgb():
+    data = encode(Image.new("CMYK", (40, 30), (0, 255, 255, 0)), "JPEG", quality=95)
+    assert Image.open(io.BytesIO(data)).mode == "CMYK"
+    out = render_one(data, fmt="jpeg")
+    assert out.mode == "RGB"
+    assert close(out.getpixel((16, 16)), RED)
+
+
+def test_sixteen_bit_png_is_scaled_not_clipped():
+    img = Image.new("I;16", (40, 40), 0x8000)
+    img.paste(0xFFFF, (0, 0, 40, 10))
+    data = encode(img, "PNG")
+    assert Image.open(io.BytesIO(data)).mode == "I;16"
+    out = render_one(data, size=40)
+    assert close(out.getpixel((20, 30)), (128, 128, 128), tolerance=3)
+    assert close(out.getpixel((20, 2)), (255, 255, 255), tolerance=3)
+
+
+def transparent_palette_png() -> bytes:
+    """A palette PNG: left half transparent (index 0), right half opaque red (index 1)."""
+    img = Image.new("P", (40, 40), 0)
+    img.putpalette([0, 0, 0, 255, 0, 0] + [0] * 762)
+    img.paste(1, (20, 0, 40, 40))
+    return encode(img, "PNG", transparency=0)
+
+
+@pytest.mark.parametrize("fmt", ["png", "webp"])
+def test_transparency_is_kept_where_the_format_has_it(fmt):
+    out = render_one(transparent_palette_png(), size=40, fmt=fmt).convert("RGBA")
+    assert out.getpixel((5, 20))[3] == 0
+    assert close(out.getpixel((35, 20)), (*RED, 255), tolerance=10)
+
+
+def test_transparency_is_composited_on_white_for_jpeg():
+    out = render_one(transparent_palette_png(), size=40, fmt="jpeg")
+    assert out.mode == "RGB"
+    assert close(out.getpixel((5, 20)), (255, 255, 255), tolerance=10)
+    assert close(out.getpixel((35, 20)), RED)
+
+
+@pytest.mark.parametrize("mode", ["LA", "RGBA", "L", "1", "P"])
+@pytest.mark.parametrize("fmt", FORMATS)
+def test_other_modes_are_converted(mode, fmt):
+    out = render_one(encode(Image.new(mode, (30, 20)), "PNG"), size=16, fmt=fmt)
+    assert out.mode in ("RGB", "RGBA")
+    assert out.size == (16, 16)
+
+
+def test_opaque_alpha_is_dropped():
+    out = render_one(encode(quadrants().convert("RGBA"), "PNG"), fmt="png")
+    assert out.mode == "RGB"
+
+
+@pytest.mark.parametrize("source_format", ["GIF", "WEBP"])
+def test_animation_uses_the_first_frame(source_format):
+    frames = [Image.new("RGB", (30, 30), colour) for colour in (RED, GREEN, BLUE)]
+    data = encode(frames[0], source_format, save_all=True, append_images=frames[1:], loop=0)
+    assert getattr(Image.open(io.BytesIO(data)), "n_frames", 1) == 3
+    assert close(render_one(data).getpixel((16, 16)), RED)
+
+
+@pytest.mark.parametrize("fmt", FORMATS)
+def test_tiny_images_are_upscaled(fmt):
+    out = render_one(encode(Image.new("RGB", (1, 1), BLUE), "PNG"), size=96, fmt=fmt)
+    assert out.size == (96, 96)
+    assert close(out.getpixel((48, 48)), BLUE)
+
+
+def test_bmp_is_accepted():
+    assert close(render_one(encode(quadrants(), "BMP")).getpixel((4, 4)), RED)
+
+
+# refusals
+
+
+@pytest.mark.parametrize(
+    ("width", "height", "max_pixels"),
+    [
+        (100_000, 100_000, MAX_PIXELS),  # above twice Pillow's limit: Pillow raises
+        (10_000, 10_000, MAX_PIXELS),  # between Pillow's limit and twice it: Pillow warns
+        (10_000, 10_000, 10**9),  # ... and is refused even when our limit is higher
+        (8_000, 8_000, MAX_PIXELS),  # below Pillow's limit, above ours
+        (1_000, 1_000, 999_999),  # just above ours
+    ],
+)
+def test_decompression_bombs_are_refused_from_the_header(width, height, max_pixels):
+    data = png_claiming(width, height)
+    filters = list(warnings.filters)
+    limit = Image.MAX_IMAGE_PIXELS
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # nothing may leak out as a warning either
+        with pytest.raises(ImageRejected, match="image too large"):
+            imaging.open_image(data, max_pixels)
+        # "too large", not "truncated": nothing was decoded from the 1×1 pixel data.
+        with pytest.raises(ImageRejected, match="image too large"):
+            imaging.render_sizes(data, [96], "webp", 60, max_pixels)
+    assert warnings.filters == filters
+    assert limit == Image.MAX_IMAGE_PIXELS
+
+
+def test_open_image_returns_the_image_before_decoding():
+    img = imaging.open_image(png_claiming(1_000, 1_000), 1_000_000)
+    assert img.size == (1_000, 1_000)
+    assert img.format == "PNG"
+
+
+def truncated(data: bytes) -> bytes:
+    return data[: len(data) // 2]
+
+
+@pytest.mark.parametrize("source_format", ["JPEG", "PNG", "GIF", "WEBP"])
+def test_truncated_data_is_refused(source_format):
+    assert not ImageFile.LOAD_TRUNCATED_IMAGES
+    noisy = Image.effect_noise((200, 200), 60).convert("RGB")
+    with pytest.raises(ImageRejected) as excinfo:
+        imaging.render_sizes(truncated(encode(noisy, source_format)), [64], "webp", 60, MAX_PIXELS)
+    assert str(excinfo.value)
+
+
+def test_truncated_jpeg_reason():
+    noisy = Image.effect_noise((200, 200), 60).convert("RGB")
+    with pytest.raises(ImageRejected, match="truncated"):
+        imaging.render_sizes(truncated(encode(noisy, "JPEG")), [64], "png", 60, MAX_PIXELS)
+
+
+@pytest.mark.parametrize(
+    ("data", "reason"),
+    [
+        (b"", "empty"),
+        (b"<!DOCTYPE html><html><body>Not found</body></html>", "not an image"),
+        (b"404 page not found\n", "not an image"),
+        (b'{"message": "Not Found"}', "not an image"),
+        (b'<svg xmlns="http://www.w3.org/2000/svg" width="10" height="10"/>', "SVG"),
+        (b'  <?xml version="1.0"?>\n<svg xmlns="http://www.w3.org/2000/svg"></svg>', "SVG"),
+        (b"\x89PNG\r\n\x1a\n", "image"),
+        (encode(quadrants(), "TIFF"), "not an image"),
+        (encode(quadrants(), "ICO"), "not an image"),
+    ],
+)
+def test_non_images_are_refused(data, reason):
+    with pytest.raises(ImageRejected, match=reason):
+        imaging.render_sizes(data, [64], "webp", 60, MAX_PIXELS)
+
+
+def test_rejection_is_a_plain_exception():
+    assert issubclass(ImageRejected, Exception)
+    assert not issubclass(ImageRejected, OSError)
+
+
+# size
+
+
+def pelican_sample_photos() -> list[bytes]:
+    """Real photos shipped with Pelican's own test suite, when the installed copy has them."""
+    import pelican
+
+    folder = Path(pelican.__file__).parent / "tests" / "output" / "basic" / "pictures"
+    return [path.read_bytes() for path in sorted(folder.glob("*.jpg"))]
+
+
+def test_webp_avatar_of_a_photo_is_about_one_kilobyte():
+    sizes = [
+        len(imaging.render_sizes(photo(seed), [96], "webp", 60, MAX_PIXELS)[96])
+        for seed in range(9)
+    ]
+    print("96px webp q60, synthetic photos:", sorted(sizes), "median", statistics.median(sizes))
+    assert statistics.median(sizes) <= 1100
+    real = [
+        len(imaging.render_sizes(data, [96], "webp", 60, MAX_PIXELS)[96])
+        for data in pelican_sample_photos()
+    ]
+    if real:
+        print("96px webp q60, real photos:", real, "median", statistics.median(real))
+        assert statistics.median(real) <= 1100
