@@ -460,7 +460,8 @@ class _Handler(http.server.BaseHTTPRequestHandler):
         if step is None or step.name == "ok":
             self._serve_route(path)
             return
-        assert self._record is not None and key is not None
+        assert self._record is not None
+        assert key is not None
         self._record.behaviour = step.name
         getattr(self, f"_behave_{step.name}")(key, path, **step.options)
 

@@ -13,13 +13,19 @@ import pytest
 import requests
 from avatar_server import (
     AvatarServer,
-    avatar_server,  # noqa: F401 - the fixture, until conftest provides it
+    avatar_server,  # noqa: F401 - registers the fixture here (conftest may import it too)
     gravatar_hash,
     make_jpeg,
     make_png,
 )
 
 HASH = gravatar_hash("  Ada@Example.org ")
+
+
+@pytest.fixture
+def server(request: pytest.FixtureRequest) -> AvatarServer:
+    """The module's `avatar_server` fixture (taken by name, so ruff sees no shadowing)."""
+    return request.getfixturevalue("avatar_server")
 
 
 def gravatar(server: AvatarServer, digest: str = HASH, size: int = 80) -> str:
@@ -31,14 +37,14 @@ def github(server: AvatarServer, user: str, size: int = 120) -> str:
 
 
 def test_gravatar_hash_is_sha256_of_normalised_address():
-    assert HASH == hashlib.sha256(b"ada@example.org").hexdigest()
+    assert hashlib.sha256(b"ada@example.org").hexdigest() == HASH
 
 
-def test_image_has_validators_and_answers_304(avatar_server: AvatarServer):
+def test_image_has_validators_and_answers_304(server: AvatarServer):
     body = make_jpeg((10, 20, 30))
-    avatar_server.set_gravatar(HASH, body)
+    server.set_gravatar(HASH, body)
     with requests.Session() as session:
-        first = session.get(gravatar(avatar_server), timeout=5)
+        first = session.get(gravatar(server), timeout=5)
         assert first.status_code == 200
         assert first.content == body
         assert first.headers["Content-Type"] == "image/jpeg"
@@ -48,85 +54,85 @@ def test_image_has_validators_and_answers_304(avatar_server: AvatarServer):
         assert etag == '"' + hashlib.sha256(body).hexdigest() + '"'
         last_modified = first.headers["Last-Modified"]
 
-        again = session.get(gravatar(avatar_server), headers={"If-None-Match": etag}, timeout=5)
+        again = session.get(gravatar(server), headers={"If-None-Match": etag}, timeout=5)
         assert again.status_code == 304
         assert again.content == b""
         assert again.headers["ETag"] == etag
         since = session.get(
-            gravatar(avatar_server), headers={"If-Modified-Since": last_modified}, timeout=5
+            gravatar(server), headers={"If-Modified-Since": last_modified}, timeout=5
         )
         assert since.status_code == 304
 
-        avatar_server.set_gravatar(HASH, make_jpeg((200, 0, 0)))
-        changed = session.get(gravatar(avatar_server), headers={"If-None-Match": etag}, timeout=5)
+        server.set_gravatar(HASH, make_jpeg((200, 0, 0)))
+        changed = session.get(gravatar(server), headers={"If-None-Match": etag}, timeout=5)
         assert changed.status_code == 200
         assert changed.headers["ETag"] != etag
         assert changed.headers["Last-Modified"] != last_modified
 
-    records = avatar_server.requests
+    records = server.requests
     assert len({record.client_port for record in records}) == 1  # one keep-alive connection
     assert records[0].params == {"s": "80", "d": "404"}
-    assert avatar_server.count(HASH) == 4
-    assert avatar_server.conditional_count() == 3
+    assert server.count(HASH) == 4
+    assert server.conditional_count() == 3
 
 
-def test_unknown_hash_and_user_are_404(avatar_server: AvatarServer):
-    assert requests.get(gravatar(avatar_server, "0" * 64), timeout=5).status_code == 404
-    assert requests.get(github(avatar_server, "nobody"), timeout=5).status_code == 404
-    avatar_server.set_gravatar(HASH, make_jpeg())
-    avatar_server.remove(HASH)
-    assert requests.get(gravatar(avatar_server), timeout=5).status_code == 404
+def test_unknown_hash_and_user_are_404(server: AvatarServer):
+    assert requests.get(gravatar(server, "0" * 64), timeout=5).status_code == 404
+    assert requests.get(github(server, "nobody"), timeout=5).status_code == 404
+    server.set_gravatar(HASH, make_jpeg())
+    server.remove(HASH)
+    assert requests.get(gravatar(server), timeout=5).status_code == 404
 
 
-def test_github_redirects_to_the_image(avatar_server: AvatarServer):
+def test_github_redirects_to_the_image(server: AvatarServer):
     body = make_png((1, 2, 3))
-    avatar_server.set_github("Octo", body)
-    response = requests.get(github(avatar_server, "octo"), timeout=5)
+    server.set_github("Octo", body)
+    response = requests.get(github(server, "octo"), timeout=5)
     assert [r.status_code for r in response.history] == [302]
     location = response.history[0].headers["Location"]
-    assert location.startswith(avatar_server.base_url + avatar_server.github_image_path("octo"))
+    assert location.startswith(server.base_url + server.github_image_path("octo"))
     assert response.status_code == 200
     assert response.content == body
     assert response.headers["Content-Type"] == "image/png"
-    assert avatar_server.count("/gh/octo.png?size=120") == 1
-    assert avatar_server.requests[-1].params["s"] == "120"
+    assert server.count("/gh/octo.png?size=120") == 1
+    assert server.requests[-1].params["s"] == "120"
 
 
-def test_retry_after_and_sequence(avatar_server: AvatarServer):
-    avatar_server.set_gravatar(HASH, make_jpeg())
-    avatar_server.set_behaviour(HASH, "retry_after", seconds=7)
-    response = requests.get(gravatar(avatar_server), timeout=5)
+def test_retry_after_and_sequence(server: AvatarServer):
+    server.set_gravatar(HASH, make_jpeg())
+    server.set_behaviour(HASH, "retry_after", seconds=7)
+    response = requests.get(gravatar(server), timeout=5)
     assert response.status_code == 503
     assert response.headers["Retry-After"] == "7"
 
-    avatar_server.set_behaviour(HASH, "sequence", steps=["status:500", "retry_after:2", "ok"])
-    codes = [requests.get(gravatar(avatar_server), timeout=5).status_code for _ in range(4)]
+    server.set_behaviour(HASH, "sequence", steps=["status:500", "retry_after:2", "ok"])
+    codes = [requests.get(gravatar(server), timeout=5).status_code for _ in range(4)]
     assert codes == [500, 503, 200, 200]
 
 
-def test_reset_raises_connection_error(avatar_server: AvatarServer):
-    avatar_server.set_behaviour(HASH, "reset")
+def test_reset_raises_connection_error(server: AvatarServer):
+    server.set_behaviour(HASH, "reset")
     with pytest.raises(requests.ConnectionError) as caught:
-        requests.get(gravatar(avatar_server), timeout=5)
+        requests.get(gravatar(server), timeout=5)
     assert "reset" in str(caught.value).lower()
-    assert avatar_server.requests[-1].status is None
+    assert server.requests[-1].status is None
 
 
-def test_short_body_raises(avatar_server: AvatarServer):
-    avatar_server.set_gravatar(HASH, make_jpeg())
-    avatar_server.set_behaviour(HASH, "short_body")
+def test_short_body_raises(server: AvatarServer):
+    server.set_gravatar(HASH, make_jpeg())
+    server.set_behaviour(HASH, "short_body")
     with pytest.raises((requests.exceptions.ChunkedEncodingError, requests.ConnectionError)):
-        requests.get(gravatar(avatar_server), timeout=5)
+        requests.get(gravatar(server), timeout=5)
 
 
-def test_slow_answer_times_out(avatar_server: AvatarServer):
-    avatar_server.set_gravatar(HASH, make_jpeg())
-    avatar_server.set_behaviour(HASH, "slow", delay=3)
+def test_slow_answer_times_out(server: AvatarServer):
+    server.set_gravatar(HASH, make_jpeg())
+    server.set_behaviour(HASH, "slow", delay=3)
     started = time.monotonic()
     with pytest.raises(requests.Timeout):
-        requests.get(gravatar(avatar_server), timeout=0.3)
+        requests.get(gravatar(server), timeout=0.3)
     assert time.monotonic() - started < 1.5
-    assert avatar_server.wait_idle(2)  # the handler noticed the client leaving
+    assert server.wait_idle(2)  # the handler noticed the client leaving
 
 
 @pytest.mark.parametrize(
@@ -137,10 +143,10 @@ def test_slow_answer_times_out(avatar_server: AvatarServer):
         {"content_length": False, "chunked": False},
     ],
 )
-def test_endless_body_is_cut_by_the_client(avatar_server: AvatarServer, options: dict):
-    avatar_server.set_behaviour("/endless", "endless", **options)
+def test_endless_body_is_cut_by_the_client(server: AvatarServer, options: dict):
+    server.set_behaviour("/endless", "endless", **options)
     received = 0
-    response = requests.get(avatar_server.base_url + "/endless", stream=True, timeout=5)
+    response = requests.get(server.base_url + "/endless", stream=True, timeout=5)
     with response:
         assert response.status_code == 200
         for chunk in response.iter_content(65536):
@@ -148,37 +154,35 @@ def test_endless_body_is_cut_by_the_client(avatar_server: AvatarServer, options:
             if received >= 1024 * 1024:
                 break
     assert received >= 1024 * 1024
-    assert avatar_server.wait_idle(3)
-    assert avatar_server.requests[-1].bytes_sent < 32 * 1024 * 1024
+    assert server.wait_idle(3)
+    assert server.requests[-1].bytes_sent < 32 * 1024 * 1024
 
 
-def test_concurrent_slow_requests_overlap(avatar_server: AvatarServer):
-    avatar_server.set_gravatar(HASH, make_jpeg())
-    avatar_server.set_behaviour(HASH, "slow", delay=0.3)
+def test_concurrent_slow_requests_overlap(server: AvatarServer):
+    server.set_gravatar(HASH, make_jpeg())
+    server.set_behaviour(HASH, "slow", delay=0.3)
     with ThreadPoolExecutor(max_workers=4) as pool:
         codes = list(
-            pool.map(
-                lambda _: requests.get(gravatar(avatar_server), timeout=5).status_code, range(4)
-            )
+            pool.map(lambda _: requests.get(gravatar(server), timeout=5).status_code, range(4))
         )
     assert codes == [200] * 4
-    assert avatar_server.max_in_flight > 1
-    avatar_server.reset_log()
-    assert avatar_server.requests == []
-    assert avatar_server.max_in_flight == 0
-    assert avatar_server.count() == 0
+    assert server.max_in_flight > 1
+    server.reset_log()
+    assert server.requests == []
+    assert server.max_in_flight == 0
+    assert server.count() == 0
 
 
-def test_redirects_bodies_and_bomb(avatar_server: AvatarServer):
+def test_redirects_bodies_and_bomb(server: AvatarServer):
     body = make_png()
-    avatar_server.set_path("/img.png", body)
-    avatar_server.set_behaviour("/chain", "redirect_chain", hops=3)
-    avatar_server.set_behaviour("/loop", "redirect_loop")
-    avatar_server.set_behaviour("/moved", "redirect", location="/img.png", code=301)
-    avatar_server.set_behaviour("/html", "html_body")
-    avatar_server.set_behaviour("/svg", "svg_body")
-    avatar_server.set_behaviour("/bomb", "bomb")
-    base = avatar_server.base_url
+    server.set_path("/img.png", body)
+    server.set_behaviour("/chain", "redirect_chain", hops=3)
+    server.set_behaviour("/loop", "redirect_loop")
+    server.set_behaviour("/moved", "redirect", location="/img.png", code=301)
+    server.set_behaviour("/html", "html_body")
+    server.set_behaviour("/svg", "svg_body")
+    server.set_behaviour("/bomb", "bomb")
+    base = server.base_url
     with requests.Session() as session:
         chain = session.get(base + "/chain", timeout=5)
         assert len(chain.history) == 3

@@ -15,10 +15,9 @@ import zlib
 from pathlib import Path
 
 import pytest
-from PIL import Image, ImageCms, ImageDraw, ImageFile, ImageFilter
-
 from pelican.plugins.member_avatars import imaging
 from pelican.plugins.member_avatars.imaging import ImageRejected
+from PIL import Image, ImageCms, ImageDraw, ImageFile, ImageFilter
 
 FORMATS = ["webp", "png", "jpeg"]
 MAX_PIXELS = 40_000_000

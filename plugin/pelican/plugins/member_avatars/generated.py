@@ -138,7 +138,9 @@ def _drawable(text: str) -> str:
         if _has_glyph(char):
             out.append(char)
             continue
-        base = "".join(c for c in unicodedata.normalize("NFD", char) if not unicodedata.combining(c))
+        base = "".join(
+            c for c in unicodedata.normalize("NFD", char) if not unicodedata.combining(c)
+        )
         if base and all(_has_glyph(c) for c in base):
             out.append(base)
         elif unidecode is not None:

@@ -87,9 +87,7 @@ def open_image(data: bytes, max_pixels: int) -> Image.Image:
     if width < 1 or height < 1:
         raise ImageRejected(f"empty image: {width}×{height} pixels")
     if width * height > max_pixels:
-        raise ImageRejected(
-            f"image too large: {width}×{height} pixels (limit {max_pixels})"
-        )
+        raise ImageRejected(f"image too large: {width}×{height} pixels (limit {max_pixels})")
     return img
 
 
@@ -108,11 +106,11 @@ def render_sizes(
     img = open_image(data, max_pixels)
     try:
         square = _prepare(img, sizes[0], keep_alpha=fmt != "jpeg")
+        return {size: encode(_resize(square, size), fmt, quality) for size in sizes}
     except _DECODE_ERRORS as exc:
         raise ImageRejected(_decode_reason(exc)) from None
     finally:
         img.close()
-    return {size: encode(_resize(square, size), fmt, quality) for size in sizes}
 
 
 def encode(img: Image.Image, fmt: str, quality: int) -> bytes:
@@ -120,6 +118,8 @@ def encode(img: Image.Image, fmt: str, quality: int) -> bytes:
     _check_format(fmt)
     # Drop everything Pillow might copy from `info` into the file (PNG falls back to the
     # image's own ICC profile, for instance); the encoders only write what they are given.
+    # A copy, so the caller's image keeps its info; avatars are small, so it is cheap.
+    img = img.copy()
     img.info = {}
     buffer = io.BytesIO()
     if fmt == "webp":
@@ -182,7 +182,10 @@ def _prepare(img: Image.Image, largest: int, keep_alpha: bool) -> Image.Image:
     # Transposing the square instead of the whole picture is cheaper; the crop is centred,
     # so the result is the same (give or take a pixel row on odd size differences).
     square.info = img.info.copy()
-    ImageOps.exif_transpose(square, in_place=True)
+    try:
+        ImageOps.exif_transpose(square, in_place=True)
+    except _DECODE_ERRORS:
+        pass  # unreadable EXIF costs the orientation only, not the whole picture
     return _drop_opaque_alpha(square)
 
 
@@ -228,7 +231,7 @@ def _drop_opaque_alpha(img: Image.Image) -> Image.Image:
 
 def _resize(square: Image.Image, size: int) -> Image.Image:
     if square.size == (size, size):
-        return square.copy()
+        return square
     # reducing_gap lets Pillow box-reduce by an integer factor first, then finish with
     # Lanczos: much faster on big uploads and indistinguishable at avatar sizes.
     return square.resize((size, size), Image.Resampling.LANCZOS, reducing_gap=3.0)

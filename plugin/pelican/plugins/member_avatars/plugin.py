@@ -53,6 +53,7 @@ def drop_uploads_from_static(generator: Any) -> None:
             for static in generator.staticfiles
             if os.path.realpath(static.source_path) not in uploads
         ]
+        generator.context["staticfiles"] = generator.staticfiles
 
 
 def register() -> None:
