@@ -395,3 +395,9 @@ def test_webp_avatar_of_a_photo_is_about_one_kilobyte():
     if real:
         print("96px webp q60, real photos:", real, "median", statistics.median(real))
         assert statistics.median(real) <= 1100
+
+
+@pytest.mark.filterwarnings("ignore:Corrupt EXIF data")  # Pillow's own warning, harmless
+def test_broken_exif_only_loses_the_orientation():
+    data = bytearray(encode(quadrants(), "JPEG", exif=b"Exif\x00\x00MM\x00*\xff\xff\xff\xff"))
+    assert close(render_one(bytes(data)).getpixel((4, 4)), RED)

@@ -33,7 +33,8 @@ class CommunityGenerator(Generator):
     # --- reading ----------------------------------------------------------------------------
     def _read(self, paths: list[str], content_class: type) -> list[tuple[str, Any]]:
         found = []
-        for path in self.get_files(paths):
+        # Sorted: "the first of two members with one slug" must not depend on the file system.
+        for path in sorted(self.get_files(paths)):
             try:
                 content = self.readers.read_file(
                     base_path=self.path,

@@ -7,6 +7,7 @@ how a refused image is reported. Every Pillow failure leaves this module as `Ima
 from __future__ import annotations
 
 import base64
+import contextlib
 import io
 import struct
 import threading
@@ -182,10 +183,9 @@ def _prepare(img: Image.Image, largest: int, keep_alpha: bool) -> Image.Image:
     # Transposing the square instead of the whole picture is cheaper; the crop is centred,
     # so the result is the same (give or take a pixel row on odd size differences).
     square.info = img.info.copy()
-    try:
+    # Unreadable EXIF costs the orientation only, not the whole picture.
+    with contextlib.suppress(*_DECODE_ERRORS):
         ImageOps.exif_transpose(square, in_place=True)
-    except _DECODE_ERRORS:
-        pass  # unreadable EXIF costs the orientation only, not the whole picture
     return _drop_opaque_alpha(square)
 
 
