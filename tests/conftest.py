@@ -1,5 +1,4 @@
 import pytest
-
 from avatar_server import avatar_server  # noqa: F401  (fixture)
 from sitebuilder import Site
 

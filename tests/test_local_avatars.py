@@ -5,7 +5,6 @@ import os
 
 import pytest
 from PIL import Image
-
 from sitebuilder import plain_text
 
 
@@ -21,8 +20,14 @@ def near(actual, expected, tolerance=12):
 
 @pytest.fixture
 def community(site):
-    site.member("ada", "Ada Lovelace", "Bio of *Ada*.", avatar="members/pics/ada.jpg",
-                groups="North, Testing", email="ada@example.org")
+    site.member(
+        "ada",
+        "Ada Lovelace",
+        "Bio of *Ada*.",
+        avatar="members/pics/ada.jpg",
+        groups="North, Testing",
+        email="ada@example.org",
+    )
     site.write("members/pics/ada.jpg", jpeg((200, 30, 30)))
     site.member("zoe", "Zoë Ångström", groups="North")
     site.member("odon", "Ödön Varga", groups="South")
@@ -43,7 +48,11 @@ def test_every_page_shows_avatars_of_the_right_size(community, caplog):
     profile = community.avatar("members/ada/index.html", "ada", 160)
     assert profile.image().size == (320, 320)
     assert {a.slug for a in community.avatars("groups/north/index.html")} == {"ada", "zoe"}
-    assert [a.slug for a in community.avatars("events/retreat/index.html")] == ["zoe", "ada", "odon"]
+    assert [a.slug for a in community.avatars("events/retreat/index.html")] == [
+        "zoe",
+        "ada",
+        "odon",
+    ]
 
 
 def test_uploaded_picture_is_used_with_its_colour(community, caplog):
@@ -103,8 +112,13 @@ def test_duplicate_slug_keeps_the_first_and_names_both_files(community, caplog):
 
 
 def test_markup_in_metadata_is_escaped(site, caplog):
-    site.member("evil", "<script>alert(1)</script>", groups="<b>Bold</b>",
-                location="<i>x</i>", profession="<img src=x onerror=alert(1)>")
+    site.member(
+        "evil",
+        "<script>alert(1)</script>",
+        groups="<b>Bold</b>",
+        location="<i>x</i>",
+        profession="<img src=x onerror=alert(1)>",
+    )
     site.build(caplog, AVATAR_OFFLINE=True)
     for page in ("members/index.html", "members/evil/index.html"):
         html = site.page(page)
@@ -170,7 +184,9 @@ def test_uploaded_original_is_not_published_as_a_static_file(site, caplog):
 
 
 def test_article_byline_matches_a_member(community, caplog):
-    community.write("articles/hello.md", "Title: Hello\nDate: 2026-01-01\nAuthor: Ada Lovelace\n\nHi")
+    community.write(
+        "articles/hello.md", "Title: Hello\nDate: 2026-01-01\nAuthor: Ada Lovelace\n\nHi"
+    )
     community.build(caplog, AVATAR_OFFLINE=True, ARTICLE_PATHS=["articles"])
     # The stock theme has no byline avatar; the Jinja API finds the member for the author.
     html = community.page("hello.html")
