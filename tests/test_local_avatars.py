@@ -5,7 +5,6 @@ import os
 
 import pytest
 from PIL import Image
-from sitebuilder import plain_text
 
 
 def jpeg(colour, size=(300, 200)):
@@ -183,11 +182,22 @@ def test_uploaded_original_is_not_published_as_a_static_file(site, caplog):
     assert not (site.out / "images" / "ann.jpg").exists()
 
 
-def test_article_byline_matches_a_member(community, caplog):
+def test_article_byline_shows_the_author_avatar(community, caplog, tmp_path):
     community.write(
         "articles/hello.md", "Title: Hello\nDate: 2026-01-01\nAuthor: Ada Lovelace\n\nHi"
     )
-    community.build(caplog, AVATAR_OFFLINE=True, ARTICLE_PATHS=["articles"])
-    # The stock theme has no byline avatar; the Jinja API finds the member for the author.
-    html = community.page("hello.html")
-    assert "Ada Lovelace" in plain_text(html)
+    overrides = tmp_path / "overrides"
+    overrides.mkdir()
+    (overrides / "article.html").write_text(
+        '{% extends "!simple/article.html" %}{% block content %}'
+        '{{ avatar(member_for(article.author), "byline") }}{{ super() }}{% endblock %}'
+    )
+    community.build(
+        caplog,
+        AVATAR_OFFLINE=True,
+        ARTICLE_PATHS=["articles"],
+        THEME_TEMPLATES_OVERRIDES=[str(overrides)],
+    )
+    byline = community.avatar("hello.html", "ada", 32)
+    assert byline.image().size == (64, 64)
+    assert near(byline.centre_colour(), (200, 30, 30))
