@@ -281,6 +281,33 @@ class _HTTPServer(http.server.ThreadingHTTPServer):
     request_queue_size = 128
     avatar: AvatarServer
 
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.handler_threads: list[threading.Thread] = []
+        self._threads_lock = threading.Lock()
+
+    def process_request(self, request: Any, client_address: Any) -> None:
+        # ThreadingMixIn does not keep daemon threads for server_close() to join: keep them here.
+        thread = threading.Thread(
+            target=self.process_request_thread,
+            args=(request, client_address),
+            name=f"avatar-server-handler-{client_address[1]}",
+            daemon=True,
+        )
+        with self._threads_lock:
+            self.handler_threads[:] = [t for t in self.handler_threads if t.is_alive()]
+            self.handler_threads.append(thread)
+        thread.start()
+
+    def join_handlers(self, timeout: float) -> list[threading.Thread]:
+        """Join every handler thread; the ones still alive after `timeout` seconds."""
+        deadline = time.monotonic() + timeout
+        with self._threads_lock:
+            threads = list(self.handler_threads)
+        for thread in threads:
+            thread.join(max(0.0, deadline - time.monotonic()))
+        return [thread for thread in threads if thread.is_alive()]
+
     def server_bind(self) -> None:
         # HTTPServer.server_bind would call socket.getfqdn(), a DNS lookup; not needed here.
         socketserver.TCPServer.server_bind(self)
@@ -372,7 +399,12 @@ class _Handler(http.server.BaseHTTPRequestHandler):
     def _client_gone(self) -> bool:
         """True once the client has closed (or reset) its end of the connection."""
         try:
-            readable, _, _ = select.select([self.connection], [], [], 0)
+            if hasattr(select, "poll"):  # not limited to descriptors below FD_SETSIZE
+                poller = select.poll()
+                poller.register(self.connection, select.POLLIN)
+                readable = bool(poller.poll(0))
+            else:  # pragma: no cover - platforms without poll()
+                readable = bool(select.select([self.connection], [], [], 0)[0])
             if not readable:
                 return False
             return self.connection.recv(1, socket.MSG_PEEK) == b""
@@ -697,10 +729,11 @@ class AvatarServer:
                 connection.shutdown(socket.SHUT_RDWR)
         httpd.shutdown()
         thread.join(timeout=10)
-        httpd.server_close()  # closes the listening socket and joins the handler threads
+        httpd.server_close()  # closes the listening socket
+        stuck = httpd.join_handlers(timeout=10)
         self._httpd = self._thread = None
-        if thread.is_alive():
-            raise RuntimeError("the avatar server thread did not stop")
+        if thread.is_alive() or stuck:
+            raise RuntimeError(f"avatar server threads did not stop: {[thread, *stuck]}")
 
     def __enter__(self) -> AvatarServer:
         return self.start()

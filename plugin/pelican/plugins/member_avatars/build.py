@@ -3,6 +3,7 @@ close them all, then log what happened from the main thread."""
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import os
 import time
@@ -24,8 +25,17 @@ USER_AGENT = (
 )
 
 
-def resolve_avatars(members: list[Any], settings: dict[str, Any]) -> list[Outcome]:
-    """Resolve the avatars of `members`; every thread, socket and file is closed on return."""
+def resolve_avatars(
+    members: list[Any],
+    settings: dict[str, Any],
+    store: AvatarStore | None = None,
+    announce: bool = True,
+) -> list[Outcome]:
+    """Resolve the avatars of `members`; every thread, socket and file is closed on return.
+
+    `store` is the caller's open cache (the command line's); by default the build opens its own.
+    `announce` False: no progress bar, warnings or summary (the command line's own look-ups).
+    """
     if not members or not settings["AVATAR_SOURCES"]:
         return []
     started = time.monotonic()
@@ -34,10 +44,10 @@ def resolve_avatars(members: list[Any], settings: dict[str, Any]) -> list[Outcom
     offline = bool(settings["AVATAR_OFFLINE"])
     workers = max(1, int(settings["AVATAR_CONCURRENCY"]))
     with (
-        AvatarStore(cache_path) as store,
+        contextlib.nullcontext(store) if store else AvatarStore(cache_path) as store,
         Fetcher(settings, USER_AGENT) as fetcher,
         ThreadPoolExecutor(max_workers=workers, thread_name_prefix="avatars") as pool,
-        progress_bar(len(members), settings) as advance,
+        progress_bar(len(members), settings if announce else {"AVATAR_PROGRESS": False}) as advance,
     ):
         resolver = Resolver(settings, store, None if offline else fetcher, time.time())
         futures = [pool.submit(resolver.resolve, member) for member in members]
@@ -47,7 +57,8 @@ def resolve_avatars(members: list[Any], settings: dict[str, Any]) -> list[Outcom
             outcomes.append(future.result())
             advance()
         requests_made = fetcher.requests_made
-    report(outcomes, requests_made, time.monotonic() - started)
+    if announce:
+        report(outcomes, requests_made, time.monotonic() - started)
     return outcomes
 
 

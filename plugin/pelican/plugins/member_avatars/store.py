@@ -27,6 +27,12 @@ class AvatarStore:
         # No size-based eviction: avatars are small and `pelican-avatars prune` drops unused ones.
         self._cache = diskcache.Cache(directory, eviction_policy="none")
 
+    def _get(self, key: str) -> Any:
+        return self._cache.get(key)
+
+    def _set(self, key: str, value: Any, expire: float | None = None) -> None:
+        self._cache.set(key, value, expire=expire)
+
     def close(self) -> None:
         self._cache.close()
 
@@ -38,37 +44,37 @@ class AvatarStore:
 
     # --- remote sources -------------------------------------------------------------------
     def entry(self, url: str) -> Entry | None:
-        raw = self._cache.get(f"src:{url}")
+        raw = self._get(f"src:{url}")
         return Entry(**raw) if isinstance(raw, dict) else None
 
     def put_entry(self, url: str, entry: Entry) -> None:
-        self._cache.set(f"src:{url}", entry.__dict__.copy())
+        self._set(f"src:{url}", entry.__dict__.copy())
 
     def failure(self, url: str) -> Failure | None:
-        raw = self._cache.get(f"fail:{url}")
+        raw = self._get(f"fail:{url}")
         return Failure(**raw) if isinstance(raw, dict) else None
 
     def put_failure(self, url: str, failure: Failure) -> None:
         expire = max(1.0, failure.until - time.time())
-        self._cache.set(f"fail:{url}", failure.__dict__.copy(), expire=expire)
+        self._set(f"fail:{url}", failure.__dict__.copy(), expire=expire)
 
     def clear_failure(self, url: str) -> None:
         self._cache.delete(f"fail:{url}")
 
     def body(self, sha: str) -> bytes | None:
-        value = self._cache.get(f"body:{sha}")
+        value = self._get(f"body:{sha}")
         return value if isinstance(value, bytes) else None
 
     def put_body(self, sha: str, body: bytes) -> None:
-        self._cache.set(f"body:{sha}", body)
+        self._set(f"body:{sha}", body)
 
     # --- uploads --------------------------------------------------------------------------
     def upload_sha(self, stamp: str) -> str | None:
-        value = self._cache.get(f"upload:{stamp}")
+        value = self._get(f"upload:{stamp}")
         return value if isinstance(value, str) else None
 
     def put_upload_sha(self, stamp: str, sha: str) -> None:
-        self._cache.set(f"upload:{stamp}", sha)
+        self._set(f"upload:{stamp}", sha)
 
     # --- rendered images ------------------------------------------------------------------
     @staticmethod
@@ -77,14 +83,14 @@ class AvatarStore:
         return f"img:v{RENDER_VERSION}:{source_id}:{fmt}:{quality}:{size_list}"
 
     def rendered(self, key: str) -> dict[int, bytes] | None:
-        value = self._cache.get(key)
+        value = self._get(key)
         return value if isinstance(value, dict) else None
 
     def put_rendered(self, key: str, images: dict[int, bytes]) -> None:
-        self._cache.set(key, images)
+        self._set(key, images)
 
     # --- maintenance ----------------------------------------------------------------------
-    def keys(self) -> Iterator[str]:
+    def iter_keys(self) -> Iterator[str]:
         return (key for key in self._cache.iterkeys() if isinstance(key, str))
 
     def delete(self, key: str) -> None:
