@@ -85,6 +85,7 @@ class AvatarBook:
             f'height="{css}" alt="{escape(member.name)}"{extra} src="{uri}">'
         )
 
+
 def _book(context: Any) -> AvatarBook | None:
     return context.get(CONTEXT_KEY)
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 import contextlib
 import logging
 import os
+import re
 import time
 from collections import Counter
 from concurrent.futures import ThreadPoolExecutor
@@ -70,13 +71,21 @@ def report(outcomes: list[Outcome], requests_made: int, seconds: float) -> None:
                 "[member_avatars] %s: %s",
                 outcome.source_path,
                 warning,
-                extra={"limit_msg": "[member_avatars] more avatar warnings like this"},
+                # Pelican's LimitFilter groups by this message: one group per kind of failure,
+                # so twenty missing uploads do not hide the one server that answers 500.
+                extra={"limit_msg": f"[member_avatars] more avatar warnings like: {kind(warning)}"},
             )
     line = summary_line(outcomes, requests_made, seconds)
     logger.debug("[member_avatars] %s", line)
     # Like Pelican's own "Done:" line: printed on its console unless the build runs --quiet.
     if logger.isEnabledFor(logging.WARNING):
         console.print(f"[member_avatars] {line}", markup=False, highlight=False)
+
+
+def kind(warning: str) -> str:
+    """A warning with its particulars (quoted paths and names, numbers) masked out."""
+    masked = re.sub(r"'[^']*'|\"[^\"]*\"", "…", warning)
+    return re.sub(r"\d+(\.\d+)?", "N", masked)
 
 
 def summary_line(outcomes: list[Outcome], requests_made: int, seconds: float) -> str:

@@ -2,12 +2,22 @@
 
 from __future__ import annotations
 
+import logging
 import os
+import re
 import unicodedata
 from typing import Any
 
 from pelican.contents import Content
 from pelican.urlwrappers import URLWrapper
+from pelican.utils import slugify
+
+logger = logging.getLogger(__name__)
+
+# One address, no spaces or markup: anything else has no Gravatar and is not worth a request.
+_EMAIL = re.compile(r"[^@\s<>\"'(),;:\\]+@[^@\s<>\"'(),;:\\.]+(\.[^@\s<>\"'(),;:\\.]+)+")
+# A slug becomes a folder of the output and part of URLs: one path segment, no markup.
+_UNSAFE_SLUG = re.compile(r"[\s/\\<>\"'&?#%]|^\.")
 
 
 class Member(Content):
@@ -18,16 +28,31 @@ class Member(Content):
 
     def __init__(self, content: str, metadata: dict[str, Any] | None = None, **kwargs: Any):
         metadata = dict(metadata or {})
+        source_path = kwargs.get("source_path")
         # The e-mail only feeds the Gravatar hash: keep it off the metadata and the attributes a
         # template can reach, so no theme can print it by accident.
-        email = metadata.pop("email", None)
+        email = str(metadata.pop("email", None) or "").strip()
         name = metadata.get("name") or metadata.get("title")
         if name:
             metadata["name"] = metadata["title"] = name
-        metadata.setdefault("slug", file_slug(kwargs.get("source_path")))
+        metadata["slug"] = safe_slug(metadata.get("slug"), source_path)
         super().__init__(content, metadata, **kwargs)
-        self.email_for_gravatar: str | None = str(email).strip() if email else None
-        self.group_names: list[str] = split_list(metadata.get("groups", ""))
+        if email and not _EMAIL.fullmatch(email):
+            # Not the address itself: logs end up in CI output, and it may be someone's real one.
+            logger.warning(
+                "[member_avatars] %s: Email is not an e-mail address; Gravatar is not asked",
+                source_path,
+            )
+            email = ""
+        self.email_for_gravatar: str | None = email or None
+        self.group_names: list[str] = []
+        for group in split_list(metadata.get("groups", "")):
+            if group_slug(group, self.settings):
+                self.group_names.append(group)
+            else:
+                logger.warning(
+                    "[member_avatars] %s: group %r has no usable slug; left out", source_path, group
+                )
         self.groups: list[Group] = []
 
     def __repr__(self) -> str:
@@ -83,6 +108,35 @@ def name_sort_key(name: str) -> tuple[str, str]:
         char for char in unicodedata.normalize("NFKD", name) if not unicodedata.combining(char)
     )
     return folded.casefold(), name.casefold()
+
+
+def safe_slug(slug: Any, source_path: str | None) -> str:
+    """The member's `Slug`, or the file name when it is missing or not one safe path segment."""
+    fallback = file_slug(source_path)
+    if slug is None or not str(slug).strip():
+        return fallback
+    slug = str(slug).strip()
+    if _UNSAFE_SLUG.search(slug):
+        logger.warning(
+            "[member_avatars] %s: Slug %r is not usable in a URL; using %r",
+            source_path,
+            slug,
+            fallback,
+        )
+        return fallback
+    return slug
+
+
+def group_slug(name: str, settings: dict[str, Any]) -> str:
+    """The slug a group page gets, as `Group.slug` computes it (without its warning)."""
+    return slugify(
+        name,
+        regex_subs=settings.get(
+            "GROUP_REGEX_SUBSTITUTIONS", settings.get("SLUG_REGEX_SUBSTITUTIONS", [])
+        ),
+        preserve_case=settings.get("SLUGIFY_PRESERVE_CASE", False),
+        use_unicode=settings.get("SLUGIFY_USE_UNICODE", False),
+    )
 
 
 def file_slug(source_path: str | None) -> str:

@@ -15,6 +15,7 @@ from typing import Any
 from urllib.parse import urljoin, urlsplit
 
 import requests
+import urllib3.exceptions
 from urllib3.exceptions import NewConnectionError
 
 from .freshness import parse_retry_after
@@ -79,6 +80,8 @@ class Fetcher:
         self.session = requests.Session()
         self.session.headers["User-Agent"] = user_agent
         self.session.headers["Accept"] = "image/webp,image/png,image/jpeg,image/*;q=0.8"
+        # Images come compressed already; a gzip body could inflate a thousandfold per read.
+        self.session.headers["Accept-Encoding"] = "identity"
         self._slots = threading.BoundedSemaphore(max(1, int(settings["AVATAR_CONCURRENCY"])))
         self._lock = threading.Lock()
         self._refused_in_a_row: dict[str, int] = {}
@@ -171,7 +174,7 @@ class Fetcher:
             return failed(f"HTTP {status}"), None
         try:
             body = self._read_capped(response)
-        except requests.RequestException as exc:
+        except (requests.RequestException, urllib3.exceptions.HTTPError, OSError) as exc:
             return failed(_describe(exc)), None
         except BodyRefused as exc:
             return failed(str(exc)), None
@@ -191,7 +194,13 @@ class Fetcher:
         deadline = time.monotonic() + self.timeout
         chunks: list[bytes] = []
         received = 0
-        for chunk in response.iter_content(chunk_size=65536):
+        while True:
+            # read1 returns what one socket read brings: a body trickling in a few bytes at a
+            # time meets the deadline below, where iter_content would wait for 64 KiB, one
+            # socket timeout per few bytes. Not decoded: we asked for no Content-Encoding.
+            chunk = response.raw.read1(65536, decode_content=False)
+            if not chunk:
+                break
             received += len(chunk)
             with self._lock:
                 self.bytes_received += len(chunk)
@@ -207,9 +216,11 @@ class BodyRefused(Exception):
     """A response body that is too large or too slow to read."""
 
 
-def _describe(exc: requests.RequestException) -> str:
-    if isinstance(exc, requests.Timeout):
+def _describe(exc: Exception) -> str:
+    if isinstance(exc, requests.Timeout | urllib3.exceptions.TimeoutError | TimeoutError):
         return "timed out"
+    if isinstance(exc, urllib3.exceptions.ProtocolError):
+        return "connection broken while reading the body"
     if isinstance(exc, requests.ConnectionError) and _is_connect_failure(exc):
         return "connection failed"
     if isinstance(exc, requests.exceptions.ChunkedEncodingError):

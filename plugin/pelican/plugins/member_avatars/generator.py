@@ -93,18 +93,22 @@ class CommunityGenerator(Generator):
         return order_content(events, "reversed-date")
 
     def build_groups(self) -> list[Group]:
+        # By slug: "North" and "north" are one group page, not two that overwrite each other.
         groups: dict[str, Group] = {}
+
+        def group_for(name: str) -> Group:
+            group = Group(name, self.settings)
+            return groups.setdefault(group.slug, group)
+
         for member in self.members:
             for name in member.group_names:
-                group = groups.setdefault(name, Group(name, self.settings))
+                group = group_for(name)
                 if group not in member.groups:
                     member.groups.append(group)
                     group.members.append(member)
         for event in self.events:
             if event.group_name:
-                event.group = groups.setdefault(
-                    event.group_name, Group(event.group_name, self.settings)
-                )
+                event.group = group_for(event.group_name)
         return sorted(groups.values(), key=lambda group: name_sort_key(group.name))
 
     # --- Pelican's steps --------------------------------------------------------------------

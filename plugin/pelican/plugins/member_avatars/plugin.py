@@ -10,6 +10,7 @@ import os
 from typing import Any
 
 from pelican import signals
+from pelican.contents import Content
 
 from .book import JINJA_GLOBALS
 from .generator import CommunityGenerator
@@ -56,8 +57,18 @@ def drop_uploads_from_static(generator: Any) -> None:
         generator.context["staticfiles"] = generator.staticfiles
 
 
+def release_build(pelican: Any) -> None:
+    """Let a finished build go: Pelican memoizes `get_content`/`get_summary` per content object
+    in class-level dicts, which would keep every build's pages, context and avatars alive for
+    as long as a `pelican --autoreload` session runs."""
+    del pelican
+    Content.get_content.cache.clear()
+    Content.get_summary.cache.clear()
+
+
 def register() -> None:
     """Connect the plugin to Pelican's signals (blinker ignores a second identical connect)."""
     signals.initialized.connect(on_initialized)
     signals.get_generators.connect(get_generators)
     signals.static_generator_finalized.connect(drop_uploads_from_static)
+    signals.finalized.connect(release_build)

@@ -1,0 +1,281 @@
+"""Hostile member and event metadata, one row each, through real builds.
+
+For every row the build succeeds; where the metadata is wrong, one warning names the member
+(or event) file and the reason; the pages show what can be shown, escaped.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pytest
+from avatar_server import gravatar_hash
+from hostile import generated_avatar, plugin_warnings, warnings_about
+
+SITE_THEME = Path(__file__).resolve().parent.parent / "site"
+MARKUP = '<script>alert("x")</script><img src=x onerror=alert(1)>'
+
+
+@pytest.fixture
+def meta_site(site, avatar_server):
+    site.settings.update(AVATAR_GRAVATAR_URL=avatar_server.gravatar_url, AVATAR_TIMEOUT=0.5)
+    site.member("ada", "Ada Lovelace", groups="North")
+    return site
+
+
+def pages(site) -> dict[str, str]:
+    return {
+        name: data.decode("utf-8")
+        for name, data in site.all_output().items()
+        if name.endswith(".html")
+    }
+
+
+def no_raw_markup(site) -> None:
+    for name, html in pages(site).items():
+        assert "<script>alert" not in html, name
+        assert "<img src=x" not in html, name
+
+
+@dataclass(frozen=True)
+class Row:
+    setup: Callable[[Any], None]
+    check: Callable[[Any], None]
+    warns: str | None = None  # the file the one warning names, None: no warning at all
+    reason: str = ""
+
+
+# --- rows -----------------------------------------------------------------------------------
+
+
+def missing_name(site):
+    site.member("nobody", None, "No name here.", groups="North")
+
+
+def check_missing_name(site):
+    assert not (site.out / "members/nobody/index.html").exists()
+    assert {a.slug for a in site.avatars("members/index.html")} == {"ada"}
+
+
+def duplicate_slug(site):
+    site.write("members/zz-other.md", "Name: Another Ada\nSlug: ada\n\n")
+
+
+def check_duplicate_slug(site):
+    assert site.avatar("members/ada/index.html", "ada").attrs["alt"] == "Ada Lovelace"
+    assert [a.slug for a in site.avatars("members/index.html")] == ["ada"]
+
+
+def slug_escaping_output(site):
+    site.write("members/eve.md", "Name: Eve\nSlug: ../../escape\n\n")
+
+
+def check_slug_escaping_output(site):
+    assert (site.out / "members/eve/index.html").exists()
+    assert not (site.root / "escape").exists()
+    assert not list(site.root.glob("**/escape/index.html"))
+
+
+def slug_with_markup(site):
+    site.write("members/mallory.md", 'Name: Mallory\nSlug: x"><script>alert(1)</script>\n\n')
+
+
+def check_slug_with_markup(site):
+    assert site.avatar("members/mallory/index.html", "mallory").attrs["alt"] == "Mallory"
+    no_raw_markup(site)
+
+
+def markup_everywhere(site):
+    site.member(
+        "evil",
+        MARKUP,
+        "Bio: Markdown, where raw HTML is the author's own choice, as in articles.",
+        groups=f"<b>Bold</b>, {MARKUP}",
+        location=MARKUP,
+        profession=MARKUP,
+        website="javascript:alert(1)",
+        twitter=f'https://x.example/"{MARKUP}',
+        mastodon=MARKUP,
+    )
+    site.write(
+        "events/party.md",
+        f"Title: {MARKUP}\nDate: 2026-05-01\nLocation: {MARKUP}\nGroup: {MARKUP}\n"
+        "Attendees: evil, ada\n\nAbout it.\n",
+    )
+
+
+def check_markup_everywhere(site):
+    assert site.avatar("members/index.html", "evil").attrs["alt"] == MARKUP
+    html = site.page("members/evil/index.html")
+    assert "&lt;script&gt;" in html
+    assert 'href="javascript:' not in html
+    for page in pages(site).values():
+        assert 'href="javascript:' not in page
+    no_raw_markup(site)
+
+
+LONG_NAME = " ".join(["Bartholomew-Maximilian"] * 150)
+
+
+def very_long_name(site):
+    site.member("long", LONG_NAME)
+
+
+def check_very_long_name(site):
+    avatar = site.avatar("members/index.html", "long")
+    assert avatar.attrs["alt"] == LONG_NAME
+    assert avatar.data == generated_avatar(LONG_NAME, "long")
+
+
+NON_LATIN = {
+    "li": "李小龍",
+    "sato": "佐藤 遥",
+    "noor": "نور حداد",
+    "priya": "प्रिया राघवन",
+    "olga": "Ольга Иванова",
+    "emoji": "🦄 Unicorn",
+    "zalgo": "Z̷̢a̸l̶g̵o̴",
+}
+
+
+def non_latin_names(site):
+    for slug, name in NON_LATIN.items():
+        site.member(slug, name, groups="Welt, 世界")
+
+
+def check_non_latin_names(site):
+    listed = {a.slug: a for a in site.avatars("members/index.html")}
+    for slug, name in NON_LATIN.items():
+        assert listed[slug].attrs["alt"] == name
+        assert listed[slug].data == generated_avatar(name, slug)
+        assert name in site.page(f"members/{slug}/index.html")
+
+
+def empty_groups(site):
+    site.member("bob", "Bob Builder", groups=",,")
+
+
+def check_empty_groups(site):
+    assert site.avatar("members/index.html", "bob")
+    assert sorted(p.name for p in (site.out / "groups").iterdir()) == ["north"]
+
+
+def odd_groups(site):
+    site.member("bob", "Bob Builder", groups=" , x ,,North , x")
+
+
+def check_odd_groups(site):
+    assert sorted(p.name for p in (site.out / "groups").iterdir()) == ["north", "x"]
+    assert [a.slug for a in site.avatars("groups/x/index.html")] == ["bob"]
+    assert [a.slug for a in site.avatars("groups/north/index.html")] == ["ada", "bob"]
+
+
+def group_without_slug(site):
+    site.member("bob", "Bob Builder", groups="!!!, North")
+
+
+def check_group_without_slug(site):
+    assert not (site.out / "groups/index.html").exists()
+    assert [a.slug for a in site.avatars("groups/north/index.html")] == ["ada", "bob"]
+
+
+def groups_differing_in_case(site):
+    site.member("bob", "Bob Builder", groups="north")
+
+
+def check_groups_differing_in_case(site):
+    assert [a.slug for a in site.avatars("groups/north/index.html")] == ["ada", "bob"]
+
+
+def unknown_and_duplicate_attendees(site):
+    site.member("bob", "Bob Builder")
+    site.event("meetup", "Meetup", "2026-04-01", "bob, ghost, bob, ada, ada")
+
+
+def check_attendees(site):
+    assert [a.slug for a in site.avatars("events/meetup/index.html")] == ["bob", "ada"]
+
+
+def malformed_email(address: str) -> Callable[[Any], None]:
+    def setup(site):
+        site.member("mel", "Mel Formed", email=address)
+
+    return setup
+
+
+def check_no_gravatar_request(site):
+    assert site.avatar("members/index.html", "mel").data == generated_avatar("Mel Formed", "mel")
+
+
+def event_without_date(site):
+    site.write("events/undated.md", "Title: Undated\nAttendees: ada\n\nSoon.\n")
+
+
+def check_event_without_date(site):
+    assert not (site.out / "events/undated/index.html").exists()
+
+
+ROWS = {
+    "missing name": Row(missing_name, check_missing_name, "nobody.md", "Name"),
+    "duplicate slug": Row(duplicate_slug, check_duplicate_slug, "zz-other.md", "ada.md"),
+    "slug escaping the output folder": Row(
+        slug_escaping_output, check_slug_escaping_output, "eve.md", "not usable in a URL"
+    ),
+    "slug with markup": Row(slug_with_markup, check_slug_with_markup, "mallory.md", "Slug"),
+    "markup in every rendered field": Row(markup_everywhere, check_markup_everywhere),
+    "very long name": Row(very_long_name, check_very_long_name),
+    "non-Latin names": Row(non_latin_names, check_non_latin_names),
+    "Groups ',,'": Row(empty_groups, check_empty_groups),
+    "Groups ' , x'": Row(odd_groups, check_odd_groups),
+    "group without a usable slug": Row(
+        group_without_slug, check_group_without_slug, "bob.md", "'!!!'"
+    ),
+    "groups differing only in case": Row(groups_differing_in_case, check_groups_differing_in_case),
+    "unknown and duplicate attendees": Row(
+        unknown_and_duplicate_attendees, check_attendees, "meetup.md", "'ghost'"
+    ),
+    "event without a date": Row(event_without_date, check_event_without_date, "undated.md", "Date"),
+    **{
+        f"malformed e-mail {address!r}": Row(
+            malformed_email(address), check_no_gravatar_request, "mel.md", "Email"
+        )
+        for address in ["not-an-email", "a@b@example.org", "<script>@x.org", "mel@", "m el@x.org"]
+    },
+}
+
+
+@pytest.mark.parametrize("row", ROWS.values(), ids=ROWS.keys())
+def test_hostile_metadata(meta_site, avatar_server, caplog, row):
+    row.setup(meta_site)
+    result = meta_site.build(caplog)
+    row.check(meta_site)
+    if row.warns is None:
+        assert plugin_warnings(result.warnings) == []
+    else:
+        about = warnings_about(result.warnings, row.warns)
+        assert len(about) == 1, result.warnings
+        assert row.reason in about[0]
+        assert plugin_warnings(result.warnings) == about
+    assert not [w for w in result.warnings if "Unable to generate valid slug" in w]
+    # Nobody here has a Gravatar address that could be asked: malformed ones are not.
+    assert avatar_server.count("/avatar/") == 0
+
+
+@pytest.mark.parametrize("address", ["<script>@x.org", "a@b@example.org"])
+def test_malformed_email_is_not_in_any_output_or_warning(meta_site, caplog, address):
+    malformed_email(address)(meta_site)
+    result = meta_site.build(caplog)
+    assert not [w for w in result.warnings if address in w]
+    for name, data in meta_site.all_output().items():
+        assert address.encode() not in data, name
+        assert gravatar_hash(address).encode() not in data, name
+
+
+def test_markup_is_escaped_in_the_site_theme_too(meta_site, caplog):
+    markup_everywhere(meta_site)
+    result = meta_site.build(caplog, THEME=str(SITE_THEME))
+    assert plugin_warnings(result.warnings) == []
+    check_markup_everywhere(meta_site)

@@ -1,0 +1,135 @@
+"""No e-mail address, no hash of one and no avatar-service URL in any output file; uploaded
+pictures lose all their metadata (EXIF, GPS, ICC, XMP) on the way to the page."""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import re
+from pathlib import Path
+from urllib.parse import quote
+
+import pytest
+from avatar_server import gravatar_hash, make_jpeg, make_png
+from hostile import gps_tagged_jpeg, plugin_warnings
+from pelican import Pelican
+from pelican.settings import read_settings
+from PIL import Image
+
+ROOT = Path(__file__).resolve().parent.parent
+SERVICE_URLS = [
+    re.compile(rb"gravatar\.com", re.IGNORECASE),
+    re.compile(rb"githubusercontent", re.IGNORECASE),
+    re.compile(rb"github\.com/[^/\s\"'<>]+\.png", re.IGNORECASE),
+]
+
+
+def email_traces(address: str) -> set[bytes]:
+    """The ways an address could leak: as written, normalised, URL-quoted, and hashed."""
+    normal = address.strip().lower()
+    traces = set()
+    for form in {address.strip(), normal}:
+        traces |= {form.encode(), quote(form).encode()}
+        traces |= {
+            hashlib.md5(form.encode(), usedforsecurity=False).hexdigest().encode(),
+            hashlib.sha256(form.encode()).hexdigest().encode(),
+        }
+    return traces
+
+
+def assert_no_leak(output: dict[str, bytes], addresses: list[str], extra: list[bytes] = ()):
+    assert output
+    traces = set().union(*(email_traces(address) for address in addresses)) | set(extra)
+    for name, data in output.items():
+        lowered = data.lower()
+        for trace in traces:
+            assert trace.lower() not in lowered, (name, trace)
+        for pattern in SERVICE_URLS:
+            assert not pattern.search(data), (name, pattern.pattern)
+
+
+ADDRESSES = {
+    "upl": " Upload.Person@Example.ORG ",
+    "grav": "Grace.Hopper@Example.org",
+    "gh": "linus@example.org",
+}
+
+
+@pytest.fixture
+def mixed_site(site, avatar_server):
+    site.settings.update(
+        AVATAR_GRAVATAR_URL=avatar_server.gravatar_url, AVATAR_GITHUB_URL=avatar_server.github_url
+    )
+    site.write("members/pics/upl.jpg", gps_tagged_jpeg())
+    site.member("upl", "Uma Upload", email=ADDRESSES["upl"], avatar="members/pics/upl.jpg")
+    avatar_server.set_gravatar(gravatar_hash(ADDRESSES["grav"]), make_jpeg((200, 30, 30)))
+    site.member("grav", "Grace Hopper", email=ADDRESSES["grav"])
+    avatar_server.set_github("linus", make_png((30, 160, 30)))
+    site.member("gh", "Linus T", email=ADDRESSES["gh"], github="linus")
+    site.event("meet", "Meetup", "2026-03-01", "upl, grav, gh")
+    return site
+
+
+@pytest.mark.parametrize("fmt", ["webp", "png", "jpeg"])
+def test_build_output_holds_no_address_hash_or_service_url(mixed_site, avatar_server, caplog, fmt):
+    result = mixed_site.build(caplog, AVATAR_FORMAT=fmt)
+    assert plugin_warnings(result.warnings) == []
+    sources = {r.path.split("/")[1] for r in avatar_server.requests}
+    assert {"avatar", "gh", "ghavatars"} <= sources  # every kind of source was really used
+    server = [avatar_server.base_url.encode(), f"127.0.0.1:{avatar_server.port}".encode()]
+    assert_no_leak(mixed_site.all_output(), list(ADDRESSES.values()), server)
+
+
+@pytest.mark.parametrize("fmt", ["webp", "png", "jpeg"])
+def test_uploaded_picture_loses_all_metadata(mixed_site, caplog, fmt):
+    mixed_site.build(caplog, AVATAR_FORMAT=fmt)
+    for page, css in [("members/index.html", 48), ("members/upl/index.html", 160)]:
+        avatar = mixed_site.avatar(page, "upl", css)
+        img = Image.open(io.BytesIO(avatar.data))
+        img.load()
+        assert img.size == (css * 2, css * 2)
+        exif = img.getexif()
+        assert not dict(exif)
+        assert not dict(exif.get_ifd(0x8825))  # GPS
+        for key in ("exif", "icc_profile", "xmp", "XML:com.adobe.xmp", "photoshop", "comment"):
+            assert key not in img.info, key
+        for marker in (b"Exif", b"PhoneMaker", b"gps-here", b"ICC_PROFILE", b"iCCP", b"XMP "):
+            assert marker not in avatar.data, marker
+        if fmt == "png":
+            assert not getattr(img, "text", {})
+
+
+def example_addresses() -> list[str]:
+    addresses = []
+    for path in sorted((ROOT / "content" / "members").glob("*.md")):
+        for line in path.read_text(encoding="utf-8").splitlines():
+            key, _, value = line.partition(":")
+            if key.strip().lower() == "email" and value.strip():
+                addresses.append(value.strip())
+    return addresses
+
+
+def test_example_site_output_holds_no_address_hash_or_service_url(tmp_path, monkeypatch):
+    addresses = example_addresses()
+    assert len(addresses) >= 10
+    monkeypatch.setenv("AVATAR_OFFLINE", "1")
+    settings = read_settings(
+        str(ROOT / "pelicanconf.py"),
+        override={
+            "OUTPUT_PATH": str(tmp_path / "output"),
+            "CACHE_PATH": str(tmp_path / "cache"),
+            "AVATAR_OFFLINE": True,
+        },
+    )
+    Pelican(settings).run()
+    output = {
+        str(path.relative_to(tmp_path / "output")): path.read_bytes()
+        for path in (tmp_path / "output").rglob("*")
+        if path.is_file()
+    }
+    assert "members/index.html" in output
+    assert output["members/index.html"].count(b'class="avatar"') >= len(addresses)
+    assert_no_leak(output, addresses)
+    # The uploaded originals (camera pictures may carry GPS) are not published either.
+    for upload in (ROOT / "content" / "members" / "avatars").iterdir():
+        assert upload.read_bytes() not in output.values()
