@@ -18,6 +18,8 @@ PLUGIN_PATHS = []  # the plugin is an installed namespace plugin
 PLUGINS = ["pelican.plugins.member_avatars"]
 
 ARTICLE_PATHS = ["articles"]
+# No static files of its own: the theme brings its CSS, and uploads are inlined.
+STATIC_PATHS = []
 PAGE_PATHS = ["pages"]
 # Members and events are read by the plugin from these folders (the defaults).
 MEMBER_PATHS = ["members"]
