@@ -31,18 +31,93 @@ PHOTO_MEGAPIXELS = (2.0, 12.0)
 PHOTO_QUALITY = 85
 PORTRAIT_QUALITY = 85
 
-SKIN = [(255, 224, 196), (241, 194, 160), (224, 172, 134), (198, 140, 104), (160, 106, 74),
-        (118, 78, 56), (250, 214, 186), (210, 160, 120)]
-FIRST = ["Ada", "Björn", "Chen", "Dara", "Elif", "Fatima", "Gustav", "Haruka", "Ingrid", "Jonas",
-         "Kofi", "Lena", "Mads", "Noor", "Ödön", "Priya", "Quinn", "Rosa", "Siobhán", "Tomáš",
-         "Uma", "Vera", "Wiebke", "Xiu", "Yusuf", "Zoë"]
-LAST = ["Andersen", "Becker", "Costa", "Dubois", "El-Amrani", "Fischer", "García", "Hansen",
-        "Ivanova", "Jensen", "Kowalski", "Lindqvist", "Müller", "Nowak", "O'Connor", "Petersen",
-        "Quist", "Raghavan", "Sato", "Træholt", "Urban", "Varga", "Weiß", "Yilmaz", "Żółw"]
-GROUPS = ["Hamburg", "Kiel", "Copenhagen", "Malmö & Lund", "Aarhus", "Gothenburg", "Oslo",
-          "Testing", "Legacy Code", "Ensemble Programming"]
-PROFESSIONS = ["Developer", "Tester", "Architect", "Coach", "Data engineer", "SRE",
-               "Game developer", "Student"]
+SKIN = [
+    (255, 224, 196),
+    (241, 194, 160),
+    (224, 172, 134),
+    (198, 140, 104),
+    (160, 106, 74),
+    (118, 78, 56),
+    (250, 214, 186),
+    (210, 160, 120),
+]
+FIRST = [
+    "Ada",
+    "Björn",
+    "Chen",
+    "Dara",
+    "Elif",
+    "Fatima",
+    "Gustav",
+    "Haruka",
+    "Ingrid",
+    "Jonas",
+    "Kofi",
+    "Lena",
+    "Mads",
+    "Noor",
+    "Ödön",
+    "Priya",
+    "Quinn",
+    "Rosa",
+    "Siobhán",
+    "Tomáš",
+    "Uma",
+    "Vera",
+    "Wiebke",
+    "Xiu",
+    "Yusuf",
+    "Zoë",
+]
+LAST = [
+    "Andersen",
+    "Becker",
+    "Costa",
+    "Dubois",
+    "El-Amrani",
+    "Fischer",
+    "García",
+    "Hansen",
+    "Ivanova",
+    "Jensen",
+    "Kowalski",
+    "Lindqvist",
+    "Müller",
+    "Nowak",
+    "O'Connor",
+    "Petersen",
+    "Quist",
+    "Raghavan",
+    "Sato",
+    "Træholt",
+    "Urban",
+    "Varga",
+    "Weiß",
+    "Yilmaz",
+    "Żółw",
+]
+GROUPS = [
+    "Hamburg",
+    "Kiel",
+    "Copenhagen",
+    "Malmö & Lund",
+    "Aarhus",
+    "Gothenburg",
+    "Oslo",
+    "Testing",
+    "Legacy Code",
+    "Ensemble Programming",
+]
+PROFESSIONS = [
+    "Developer",
+    "Tester",
+    "Architect",
+    "Coach",
+    "Data engineer",
+    "SRE",
+    "Game developer",
+    "Student",
+]
 
 
 # --------------------------------------------------------------------------- pictures
@@ -149,7 +224,11 @@ def picture_path(kind: str, index: int) -> Path:
 def ensure_pictures(kind: str, indexes: Iterable[int], workers: int, say=print) -> list[Path]:
     """Draw the missing fixture pictures (in `workers` processes); return all their paths."""
     paths = [picture_path(kind, index) for index in indexes]
-    missing = [(kind, index, str(path)) for index, path in zip(indexes, paths) if not path.exists()]
+    missing = [
+        (kind, index, str(path))
+        for index, path in zip(indexes, paths, strict=True)
+        if not path.exists()
+    ]
     if missing:
         paths[0].parent.mkdir(parents=True, exist_ok=True)
         say(f"  drawing {len(missing)} {kind} fixture(s) into bench/.data/ (reused next time) ...")

@@ -18,11 +18,10 @@ import os
 from typing import Any
 
 import requests
-from PIL import Image, ImageOps
-
 from pelican import signals
 from pelican.plugins.member_avatars import generated
 from pelican.plugins.member_avatars.book import CONTEXT_KEY
+from PIL import Image, ImageOps
 
 STATS = {"requests": 0, "bytes": 0}
 

@@ -1,0 +1,573 @@
+"""Benchmark of pelican-member-avatars: `make bench BENCH_ARGS="--members 100 1000"`.
+
+For each community size N it builds a synthetic site (70% Gravatar portraits served by a local
+Gravatar-like server with a fixed latency per request, 20% members without any avatar: 404,
+generated fallback, 10% uploaded 2–12 MP photos) and times these builds, each in a fresh
+Python process (peak memory = that process's ru_maxrss):
+
+  floor  the same site with avatar resolution off (AVATAR_SOURCES = []): Pelican + member pages
+  cold   empty avatar cache
+  warm   fresh cache (right after cold)
+  stale  every cache entry stale (AVATAR_MAX_AGE = 0 for that build), sources unchanged
+  naive  the approach the plugin replaces: floor + bench/naive_avatars.py, a tiny Pelican
+         plugin that fetches every avatar serially with requests.get on every build, no cache,
+         then Pillow resize and base64 (same sizes, format and quality as the plugin)
+
+Each size starts with one unreported floor build (cold file caches), then the builds above.
+Wall seconds are the build inside the child (settings read + Pelican run; interpreter start-up
+excluded). Requests and bytes are counted by the server. Numbers are printed, not asserted;
+the issue's targets are printed as OK/MISS lines at the end.
+
+Other modes: `--quick` (CI smoke: N=50, 5 ms latency), `--profile floor|cold|warm` (runs that build
+under pyinstrument plus an all-threads stack sampler; reports go to bench/results/).
+"""
+
+from __future__ import annotations
+
+import argparse
+import base64
+import json
+import math
+import os
+import platform
+import re
+import shutil
+import statistics
+import subprocess
+import sys
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+BENCH_DIR = Path(__file__).resolve().parent
+REPO = BENCH_DIR.parent
+sys.path.insert(0, str(REPO / "tests"))  # the local Gravatar/GitHub-like server
+
+import fixtures  # noqa: E402
+from avatar_server import AvatarServer  # noqa: E402
+
+RESULTS_DIR = BENCH_DIR / "results"
+BUILDS = ("floor", "cold", "warm", "stale", "naive")
+MIB = 1024 * 1024
+LIST_CSS_SIZE = 48  # AVATAR_SIZES["list"]: 96-px images at density 2
+WEBP_MEDIAN_TARGET = 1000  # bytes: "≤ 1.0 KB median per 96-pixel WebP avatar of a photo"
+IMG_TAG = re.compile(r"<img\b[^>]*>")
+ATTR = re.compile(r'([\w-]+)="([^"]*)"')
+SUMMARY = re.compile(r"\[member_avatars\] (Avatars: .*)")
+
+
+@dataclass
+class Build:
+    kind: str
+    n: int
+    walls: list[float] = field(default_factory=list)
+    peak_mib: float = 0.0
+    requests: int = 0
+    conditional: int = 0
+    statuses: dict[int, int] = field(default_factory=dict)
+    bytes_total: int = 0
+    bytes_images: int = 0
+    avatar_bytes: list[int] = field(default_factory=list)
+    photo_avatar_bytes: list[int] = field(default_factory=list)
+    uri_chars: list[int] = field(default_factory=list)
+    summary: str = ""
+    warnings: int = 0
+    threads_left: list[str] = field(default_factory=list)
+
+    @property
+    def wall(self) -> float:
+        return statistics.median(self.walls)
+
+
+# --------------------------------------------------------------------------- helpers
+
+
+def say(*parts: Any) -> None:
+    print(*parts, flush=True)
+
+
+def human_bytes(count: float) -> str:
+    for unit, size in (("GiB", 1024**3), ("MiB", MIB), ("KiB", 1024)):
+        if count >= size:
+            return f"{count / size:.1f} {unit}"
+    return f"{count:.0f} B"
+
+
+def machine() -> str:
+    model = "?"
+    try:
+        with open("/proc/cpuinfo", encoding="utf-8") as file:
+            for line in file:
+                if line.startswith("model name"):
+                    model = line.split(":", 1)[1].strip()
+                    break
+    except OSError:
+        pass
+    import diskcache
+    import pelican
+    import PIL
+    import requests
+    from PIL import features
+
+    memory = "?"
+    try:
+        with open("/proc/meminfo", encoding="utf-8") as file:
+            memory = f"{int(file.readline().split()[1]) / 1024 / 1024:.1f} GiB"
+    except (OSError, ValueError, IndexError):
+        pass
+    revision = _git("describe", "--always", "--abbrev=10") or "?"
+    if _git("status", "--porcelain", "--", "plugin", "site"):
+        revision += " + uncommitted changes in plugin/ or site/"
+    return (
+        f"Plugin: pelican-member-avatars at commit {revision}\n"
+        f"Machine: {os.cpu_count()} cores, {model}, {memory} RAM, {platform.system()} "
+        f"{platform.release()}\n"
+        f"Python {platform.python_version()}, Pelican {pelican.__version__}, "
+        f"Pillow {PIL.__version__} (libwebp {features.version('webp')}, "
+        f"libjpeg {features.version('jpg')}), requests {requests.__version__}, "
+        f"diskcache {diskcache.__version__}"
+    )
+
+
+def _git(*args: str) -> str:
+    try:
+        done = subprocess.run(
+            ["git", "-C", str(REPO), *args], capture_output=True, text=True, check=False
+        )
+    except OSError:
+        return ""
+    return done.stdout.strip() if done.returncode == 0 else ""
+
+
+def analyse_html(path: Path, photo_slugs: set[str], build: Build) -> None:
+    """Sizes of the 96-px list avatars on the members page, one per member."""
+    seen: set[str] = set()
+    html = path.read_text(encoding="utf-8")
+    for tag in IMG_TAG.findall(html):
+        attrs = dict(ATTR.findall(tag))
+        if "avatar" not in attrs.get("class", "").split():
+            continue
+        slug = attrs.get("data-member", "")
+        if attrs.get("width") != str(LIST_CSS_SIZE) or slug in seen:
+            continue
+        seen.add(slug)
+        src = attrs.get("src", "")
+        decoded = len(base64.b64decode(src.split(",", 1)[1])) if "," in src else 0
+        build.uri_chars.append(len(src))
+        build.avatar_bytes.append(decoded)
+        if slug in photo_slugs:
+            build.photo_avatar_bytes.append(decoded)
+
+
+# --------------------------------------------------------------------------- one size
+
+
+class Bench:
+    def __init__(self, args: argparse.Namespace, server: AvatarServer):
+        self.args = args
+        self.server = server
+        self.latency = args.latency / 1000
+
+    def site_settings(self, root: Path) -> dict[str, Any]:
+        return {
+            "PATH": str(root / "content"),
+            "OUTPUT_PATH": str(root / "output"),
+            "CACHE_PATH": str(root / "cache"),
+            "AVATAR_CACHE_PATH": str(root / "cache" / "avatars"),
+            "THEME": str(REPO / "site"),
+            "SITENAME": "Bench community",
+            "SITEURL": "",
+            "TIMEZONE": "Europe/Berlin",
+            "DEFAULT_LANG": "en",
+            "DEFAULT_DATE_FORMAT": "%-d %B %Y",
+            "PLUGINS": ["pelican.plugins.member_avatars"],
+            "ARTICLE_PATHS": ["articles"],
+            "PAGE_PATHS": ["pages"],
+            "FEED_ALL_ATOM": None,
+            "CATEGORY_FEED_ATOM": None,
+            "TRANSLATION_FEED_ATOM": None,
+            "AUTHOR_FEED_ATOM": None,
+            "AUTHOR_FEED_RSS": None,
+            "DEFAULT_PAGINATION": False,
+            "RELATIVE_URLS": True,
+            "AVATAR_OFFLINE": False,
+            "AVATAR_PROGRESS": False,
+            "AVATAR_ALLOWED_HOSTS": ["127.0.0.1"],
+            "AVATAR_GRAVATAR_URL": self.server.gravatar_url,
+            "AVATAR_GITHUB_URL": self.server.github_url,
+            "AVATAR_CONCURRENCY": self.args.concurrency,
+        }
+
+    def prepare(self, n: int) -> tuple[Path, list[fixtures.Member]]:
+        members = fixtures.community(n)
+        gravatar = [m for m in members if m.kind == "gravatar"]
+        uploads = [m for m in members if m.kind == "upload"]
+        workers = self.args.workers
+        portraits = fixtures.ensure_pictures("portrait", [m.index for m in gravatar], workers, say)
+        photos = fixtures.ensure_pictures("photo", [m.index for m in uploads], workers, say)
+        for member, path in zip(uploads, photos, strict=True):
+            member.photo = path
+        for member, path in zip(gravatar, portraits, strict=True):
+            self.server.set_gravatar(member.gravatar_hash, path.read_bytes())
+        root = fixtures.DATA_DIR / "work" / f"n{n}"
+        if root.exists():
+            shutil.rmtree(root)
+        fixtures.write_site(root, members)
+        portrait_bytes = [p.stat().st_size for p in portraits]
+        photo_sizes = [p.stat().st_size for p in photos]
+        say(
+            f"  site: {n} members: {len(gravatar)} Gravatar (JPEG ~320 px, median "
+            f"{human_bytes(statistics.median(portrait_bytes) if portrait_bytes else 0)}), "
+            f"{n - len(gravatar) - len(uploads)} without avatar (404 → generated), "
+            f"{len(uploads)} uploaded photos (2–12 MP, median "
+            f"{human_bytes(statistics.median(photo_sizes) if photo_sizes else 0)})"
+        )
+        return root, members
+
+    def run_child(
+        self, root: Path, kind: str, settings: dict[str, Any], profile: dict | None = None
+    ) -> tuple[dict[str, Any], str]:
+        job_path = root / f"job-{kind}.json"
+        result_path = root / f"result-{kind}.json"
+        job = {
+            "settings": settings,
+            "naive": kind == "naive",
+            "profile": profile,
+            "result": str(result_path),
+        }
+        job_path.write_text(json.dumps(job), encoding="utf-8")
+        env = {key: value for key, value in os.environ.items() if key != "AVATAR_OFFLINE"}
+        env["COLUMNS"] = "400"  # Pelican's console must not wrap the avatar summary line
+        done = subprocess.run(
+            [sys.executable, str(BENCH_DIR / "child.py"), str(job_path)],
+            cwd=root,
+            env=env,
+            capture_output=True,
+            text=True,
+            check=False,
+        )
+        log = done.stdout + done.stderr
+        (root / f"build-{kind}.log").write_text(log, encoding="utf-8")
+        if done.returncode != 0:
+            raise SystemExit(f"{kind} build failed (exit {done.returncode}):\n{log[-4000:]}")
+        return json.loads(result_path.read_text(encoding="utf-8")), log
+
+    def build(
+        self, root: Path, kind: str, n: int, photo_slugs: set[str], profile: dict | None = None
+    ) -> Build:
+        settings = self.site_settings(root)
+        if kind in ("floor", "naive"):
+            settings["AVATAR_SOURCES"] = []
+        if kind == "stale":
+            settings["AVATAR_MAX_AGE"] = 0
+        result = Build(kind, n)
+        repeats = 1 if profile else self.args.repeat
+        for _ in range(repeats):
+            if kind == "cold":
+                shutil.rmtree(root / "cache", ignore_errors=True)
+            shutil.rmtree(root / "output", ignore_errors=True)
+            self.server.reset_log()
+            outcome, log = self.run_child(root, kind, settings, profile)
+            self.server.wait_idle(timeout=10, connections=False)
+            result.walls.append(outcome["wall"])
+            result.peak_mib = max(result.peak_mib, outcome["maxrss_kib"] / 1024)
+            records = self.server.requests
+        result.threads_left = outcome.get("threads_left", [])
+        result.requests = len(records)
+        result.conditional = sum(1 for record in records if record.conditional)
+        for record in records:
+            result.statuses[record.status or 0] = result.statuses.get(record.status or 0, 0) + 1
+        result.bytes_total = sum(record.bytes_sent for record in records)
+        result.bytes_images = sum(r.bytes_sent for r in records if r.status == 200)
+        match = SUMMARY.search(log)
+        result.summary = match.group(1) if match else ""
+        result.warnings = log.count("WARNING")
+        members_page = root / "output" / "members" / "index.html"
+        if members_page.exists():
+            analyse_html(members_page, photo_slugs, result)
+        if not self.args.keep:
+            shutil.rmtree(root / "output", ignore_errors=True)
+        return result
+
+    def run_size(self, n: int) -> dict[str, Build]:
+        say(f"\n# N = {n}")
+        root, members = self.prepare(n)
+        photo_slugs = {m.slug for m in members if m.kind in ("gravatar", "upload")}
+        builds: dict[str, Build] = {}
+        if "floor" in self.args.builds:
+            # The first build of a fresh site pays for cold file caches: not reported.
+            self.build(root, "floor", n, photo_slugs)
+            say("  warm-up floor build done (not reported)")
+        for kind in self.args.builds:
+            if kind in ("warm", "stale") and "cold" not in builds:
+                self.build(root, "cold", n, photo_slugs)  # they need a filled cache
+            started = time.monotonic()
+            builds[kind] = self.build(root, kind, n, photo_slugs)
+            say(
+                f"  {kind:<5} done in {time.monotonic() - started:6.1f} s (wall "
+                f"{builds[kind].wall:.2f} s, {builds[kind].requests} requests)"
+            )
+        print_table(n, builds, self.args)
+        if not self.args.keep:
+            shutil.rmtree(root, ignore_errors=True)
+        return builds
+
+    def profile_size(self, n: int, kinds: list[str]) -> None:
+        say(f"\n# Profiling N = {n}")
+        root, members = self.prepare(n)
+        photo_slugs = {m.slug for m in members if m.kind in ("gravatar", "upload")}
+        RESULTS_DIR.mkdir(exist_ok=True)
+        stamp = time.strftime("%Y%m%d-%H%M%S")
+        for kind in kinds:
+            if kind == "cold":
+                shutil.rmtree(root / "cache", ignore_errors=True)
+            elif kind == "warm" and not (root / "cache" / "avatars").exists():
+                self.build(root, "cold", n, photo_slugs)
+            base = RESULTS_DIR / f"profile-{kind}-n{n}-{stamp}"
+            profile = {
+                "html": f"{base}.html",
+                "txt": f"{base}.txt",
+                "threads": f"{base}-threads.txt",
+            }
+            build = self.build(root, kind, n, photo_slugs, profile)
+            say(
+                f"  {kind}: wall {build.wall:.2f} s under the profiler, {build.requests} "
+                f"requests; {build.summary}"
+            )
+            for path in profile.values():
+                say(f"    {Path(path).relative_to(REPO)}")
+        if not self.args.keep:
+            shutil.rmtree(root, ignore_errors=True)
+
+
+# --------------------------------------------------------------------------- report
+
+
+def _mean_median(values: list[int]) -> str:
+    if not values:
+        return "–"
+    return f"{statistics.fmean(values):.0f} / {statistics.median(values):.0f}"
+
+
+def print_table(n: int, builds: dict[str, Build], args: argparse.Namespace) -> None:
+    say(
+        f"\n## N = {n} members, latency {args.latency:g} ms/request, AVATAR_CONCURRENCY "
+        f"{args.concurrency}, repeat {args.repeat} (median wall)"
+    )
+    header = (
+        f"{'build':<6} {'wall s':>8} {'requests':>9} {'cond.':>6} {'downloaded':>11} "
+        f"{'images':>11} {'96px B mean/med':>16} {'photo med':>10} {'data URI B mean/med':>20} "
+        f"{'peak MiB':>9}"
+    )
+    say(header)
+    say("-" * len(header))
+    for kind, build in builds.items():
+        photo_median = (
+            f"{statistics.median(build.photo_avatar_bytes):.0f}"
+            if build.photo_avatar_bytes
+            else "–"
+        )
+        say(
+            f"{kind:<6} {build.wall:8.2f} {build.requests:9d} {build.conditional:6d} "
+            f"{human_bytes(build.bytes_total):>11} {human_bytes(build.bytes_images):>11} "
+            f"{_mean_median(build.avatar_bytes):>16} {photo_median:>10} "
+            f"{_mean_median(build.uri_chars):>20} {build.peak_mib:9.1f}"
+        )
+    ratios = []
+    for top, bottom in (
+        ("cold", "floor"),
+        ("warm", "floor"),
+        ("stale", "floor"),
+        ("naive", "cold"),
+    ):
+        if top in builds and bottom in builds and builds[bottom].wall > 0:
+            ratios.append(f"{top}/{bottom} = {builds[top].wall / builds[bottom].wall:.2f}")
+    if ratios:
+        say("ratios: " + ", ".join(ratios))
+    for kind, build in builds.items():
+        statuses = ", ".join(f"{code}×{count}" for code, count in sorted(build.statuses.items()))
+        notes = [build.summary or "(no avatar summary)"]
+        if statuses:
+            notes.append(f"HTTP {statuses}")
+        if build.warnings:
+            notes.append(f"{build.warnings} warning lines")
+        if build.threads_left:
+            notes.append(f"threads left at exit: {build.threads_left}")
+        say(f"  {kind:<5} {'; '.join(notes)}")
+
+
+def verdict(ok: bool | None) -> str:
+    return "n/a " if ok is None else "OK  " if ok else "MISS"
+
+
+def print_targets(results: dict[int, dict[str, Build]], args: argparse.Namespace) -> None:
+    say("\n## Targets (issue: N=1000, 50 ms latency, AVATAR_CONCURRENCY 8)")
+    if not results:
+        return
+    n = 1000 if 1000 in results else min(results, key=lambda size: abs(size - 1000))
+    conditions = n == 1000 and args.latency == 50 and args.concurrency == 8
+    if not conditions:
+        say(
+            f"(computed at N={n}, {args.latency:g} ms, concurrency {args.concurrency}: not the "
+            "issue's conditions, indicative only)"
+        )
+    builds = results[n]
+    latency = args.latency / 1000
+    floor, cold, warm, stale = (builds.get(kind) for kind in ("floor", "cold", "warm", "stale"))
+    if floor and cold:
+        rounds = math.ceil(cold.requests / args.concurrency)
+        limit = floor.wall + 1.5 * rounds * latency
+        say(
+            f"{verdict(cold.wall <= limit)} cold {cold.wall:.2f} s ≤ floor {floor.wall:.2f} s + "
+            f"1.5 × ⌈{cold.requests}/{args.concurrency}⌉ × {args.latency:g} ms = {limit:.2f} s"
+        )
+    if floor and warm:
+        ok = warm.requests == 0 and warm.wall <= 1.10 * floor.wall
+        say(
+            f"{verdict(ok)} warm: {warm.requests} requests (0 wanted) and {warm.wall:.2f} s ≤ "
+            f"1.10 × floor = {1.10 * floor.wall:.2f} s ({warm.wall / floor.wall:.2f} × floor)"
+        )
+    if stale:
+        say(
+            f"{verdict(stale.bytes_images == 0)} stale, sources unchanged: "
+            f"{human_bytes(stale.bytes_images)} of images downloaded again (0 wanted); "
+            f"{stale.conditional} conditional of {stale.requests} requests"
+        )
+    if cold and cold.photo_avatar_bytes:
+        median = statistics.median(cold.photo_avatar_bytes)
+        say(
+            f"{verdict(median <= WEBP_MEDIAN_TARGET)} median 96-px WebP avatar of a photo: "
+            f"{median:.0f} B ≤ {WEBP_MEDIAN_TARGET} B ({len(cold.photo_avatar_bytes)} photos)"
+        )
+    big = results.get(10000)
+    if big and "floor" in big:
+        peaks = {k: big[k].peak_mib for k in ("cold", "warm", "stale") if k in big}
+        worst = max(peaks, key=peaks.get) if peaks else None
+        if worst:
+            limit = big["floor"].peak_mib + 100
+            say(
+                f"{verdict(peaks[worst] <= limit)} peak memory at N=10000: {worst} "
+                f"{peaks[worst]:.1f} MiB ≤ floor {big['floor'].peak_mib:.1f} + 100 = "
+                f"{limit:.1f} MiB"
+            )
+    else:
+        say(f"{verdict(None)} peak memory at N=10000 ≤ floor + 100 MiB: N=10000 not run")
+    _flatness(results)
+
+
+def _flatness(results: dict[int, dict[str, Build]]) -> None:
+    sizes = sorted(n for n, b in results.items() if "cold" in b and "floor" in b)
+    if len(sizes) < 2:
+        say(f"{verdict(None)} cost per member flat from N=100 to N=10000: needs two sizes")
+        return
+    partial = "" if sizes[0] <= 100 and sizes[-1] >= 10000 else " (partial: not N=100…10000)"
+    for label, unit, cost in (
+        (
+            "cold time over floor per member",
+            "ms",
+            lambda b, n: 1000 * (b["cold"].wall - b["floor"].wall) / n,
+        ),
+        (
+            "cold peak memory over floor per member",
+            "KiB",
+            lambda b, n: 1024 * (b["cold"].peak_mib - b["floor"].peak_mib) / n,
+        ),
+    ):
+        values = {n: cost(results[n], n) for n in sizes}
+        reference = values[sizes[0]]
+        ok = reference > 0 and all(0.7 <= v / reference <= 1.3 for v in values.values())
+        shown = ", ".join(f"N={n}: {v:.2f} {unit}" for n, v in values.items())
+        say(f"{verdict(ok)} {label} within ±30% of N={sizes[0]}: {shown}{partial}")
+
+
+# --------------------------------------------------------------------------- main
+
+
+def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument(
+        "--members",
+        type=int,
+        nargs="+",
+        default=None,
+        metavar="N",
+        help="community sizes (default: 100 1000; e.g. 100 1000 10000)",
+    )
+    parser.add_argument(
+        "--latency", type=float, default=None, help="server latency per request in ms (default 50)"
+    )
+    parser.add_argument(
+        "--concurrency",
+        type=int,
+        default=8,
+        help="AVATAR_CONCURRENCY of the builds (default 8, the plugin's default)",
+    )
+    parser.add_argument(
+        "--builds",
+        nargs="+",
+        choices=BUILDS,
+        default=list(BUILDS),
+        help="which builds to run (default: all)",
+    )
+    parser.add_argument(
+        "--repeat",
+        type=int,
+        default=1,
+        help="run each build this many times and report the median wall time",
+    )
+    parser.add_argument(
+        "--quick", action="store_true", help="CI smoke: N=50 and 5 ms latency unless given"
+    )
+    parser.add_argument(
+        "--profile",
+        nargs="+",
+        choices=("floor", "cold", "warm"),
+        default=None,
+        help="profile these builds (pyinstrument + all-thread sampler) at each "
+        "N instead of running the tables; reports go to bench/results/",
+    )
+    parser.add_argument(
+        "--workers",
+        type=int,
+        default=os.cpu_count() or 1,
+        help="processes drawing missing fixture pictures",
+    )
+    parser.add_argument(
+        "--keep",
+        action="store_true",
+        help="keep the generated sites and outputs in bench/.data/work/",
+    )
+    args = parser.parse_args(argv)
+    if args.members is None:
+        args.members = [50] if args.quick else [1000] if args.profile else [100, 1000]
+    if args.latency is None:
+        args.latency = 5.0 if args.quick else 50.0
+    args.repeat = max(1, args.repeat)
+    return args
+
+
+def main(argv: list[str] | None = None) -> None:
+    args = parse_args(argv)
+    started = time.monotonic()
+    say("pelican-member-avatars benchmark")
+    say(machine())
+    say(
+        f"Server: local Gravatar-like HTTP/1.1 server on 127.0.0.1, {args.latency:g} ms latency "
+        "per request; builds run one at a time, each in a fresh process"
+    )
+    results: dict[int, dict[str, Build]] = {}
+    with AvatarServer(latency=args.latency / 1000, handler_timeout=30) as server:
+        bench = Bench(args, server)
+        for n in args.members:
+            if args.profile:
+                bench.profile_size(n, args.profile)
+            else:
+                results[n] = bench.run_size(n)
+    if results:
+        print_targets(results, args)
+    say(f"\nTotal bench time {time.monotonic() - started:.0f} s")
+
+
+if __name__ == "__main__":
+    main()
