@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import collections
 import json
+import logging
 import os
 import resource
 import sys
@@ -91,6 +92,8 @@ def main() -> None:
     with open(sys.argv[1], encoding="utf-8") as file:
         job = json.load(file)
     os.environ.pop("AVATAR_OFFLINE", None)
+    # Pelican's CLI would set up its own logging; give warnings a level name to count them by.
+    logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
 
     from pelican import Pelican
     from pelican.settings import read_settings

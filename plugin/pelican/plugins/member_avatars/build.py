@@ -17,7 +17,7 @@ from pelican.log import console
 from . import __version__
 from .fetch import Fetcher
 from .progress import progress_bar
-from .resolver import HOW, Outcome, Resolver
+from .resolver import HOW, NeedsWork, Outcome, Resolver
 from .store import AvatarStore
 
 logger = logging.getLogger(__name__)
@@ -43,24 +43,49 @@ def resolve_avatars(
     cache_path = settings["AVATAR_CACHE_PATH"]
     os.makedirs(cache_path, exist_ok=True)
     offline = bool(settings["AVATAR_OFFLINE"])
-    workers = max(1, int(settings["AVATAR_CONCURRENCY"]))
+    progress_settings = settings if announce else {"AVATAR_PROGRESS": False}
     with (
         contextlib.nullcontext(store) if store else AvatarStore(cache_path) as store,
         Fetcher(settings, USER_AGENT) as fetcher,
-        ThreadPoolExecutor(max_workers=workers, thread_name_prefix="avatars") as pool,
-        progress_bar(len(members), settings if announce else {"AVATAR_PROGRESS": False}) as advance,
+        progress_bar(len(members), progress_settings) as advance,
     ):
         resolver = Resolver(settings, store, None if offline else fetcher, time.time())
-        futures = [pool.submit(resolver.resolve, member) for member in members]
-        outcomes = []
-        for future in futures:
-            # result() re-raises a worker's unexpected error here, in the build's own thread.
-            outcomes.append(future.result())
-            advance()
+        outcomes: list[Outcome | None] = []
+        for member in members:
+            try:
+                outcomes.append(resolver.resolve(member, cache_only=True))
+                advance()
+            except NeedsWork:
+                outcomes.append(None)
+        pending = [index for index, outcome in enumerate(outcomes) if outcome is None]
+        if pending:
+            resolve_in_pool(resolver, members, pending, outcomes, settings, advance)
         requests_made = fetcher.requests_made
     if announce:
         report(outcomes, requests_made, time.monotonic() - started)
     return outcomes
+
+
+def resolve_in_pool(
+    resolver: Resolver,
+    members: list[Any],
+    pending: list[int],
+    outcomes: list[Outcome | None],
+    settings: dict[str, Any],
+    advance: Any,
+) -> None:
+    """Resolve the members the cache could not answer, in a pool closed before returning.
+
+    The Fetcher bounds requests in flight to AVATAR_CONCURRENCY; a few more workers than that
+    decode and encode images while the others wait on the network.
+    """
+    workers = max(1, int(settings["AVATAR_CONCURRENCY"])) + (os.cpu_count() or 1)
+    with ThreadPoolExecutor(max_workers=workers, thread_name_prefix="avatars") as pool:
+        futures = [(index, pool.submit(resolver.resolve, members[index])) for index in pending]
+        for index, future in futures:
+            # result() re-raises a worker's unexpected error here, in the build's own thread.
+            outcomes[index] = future.result()
+            advance()
 
 
 def report(outcomes: list[Outcome], requests_made: int, seconds: float) -> None:

@@ -40,6 +40,10 @@ class Outcome:
     failures: int = 0
 
 
+class NeedsWork(Exception):
+    """The cache alone cannot give this avatar: it needs a request, a decode or an encode."""
+
+
 @dataclass(frozen=True)
 class RemoteResult:
     images: dict[int, bytes] | None
@@ -92,13 +96,17 @@ class Resolver:
         self._remote = OncePerKey()
 
     # --- one member -------------------------------------------------------------------------
-    def resolve(self, member: Any) -> Outcome:
-        """Try the member's sources in order; the first usable image wins."""
+    def resolve(self, member: Any, cache_only: bool = False) -> Outcome:
+        """Try the member's sources in order; the first usable image wins.
+
+        With `cache_only`, raise `NeedsWork` rather than make a request or render an image:
+        a warm build answers every member that way, in its own thread, with no pool at all.
+        """
         outcome = Outcome(member.slug, member.source_path)
         if not self.sizes:
             return outcome
         for candidate in candidates(member, self.settings, max(self.sizes)):
-            images, how, problem = self._try(candidate, member)
+            images, how, problem = self._try(candidate, member, cache_only)
             if problem:
                 outcome.warnings.append(problem)
                 outcome.failures += 1
@@ -107,20 +115,28 @@ class Resolver:
                 break
         return outcome
 
-    def _try(self, candidate: Candidate, member: Any) -> tuple[dict | None, str | None, str]:
+    def _try(
+        self, candidate: Candidate, member: Any, cache_only: bool
+    ) -> tuple[dict | None, str | None, str]:
         if candidate.kind == "upload":
-            images, problem = self.upload(candidate.target)
+            images, problem = self.upload(candidate.target, cache_only)
             return images, "uploaded", problem
         if candidate.kind == "generated":
-            return self.generated(member.name, member.slug), "generated", ""
-        result = self._remote.get(candidate.target, lambda: self.remote(candidate.target))
+            return self.generated(member.name, member.slug, cache_only), "generated", ""
+        if cache_only:
+            # No request can happen in this pass, so there is nothing to do once per URL.
+            result = self.remote(candidate.target, cache_only=True)
+        else:
+            result = self._remote.get(candidate.target, lambda: self.remote(candidate.target))
         problem = (
             f"{SOURCE_LABELS[candidate.kind]} avatar: {result.problem}" if result.problem else ""
         )
         return result.images, result.how, problem
 
     # --- uploads ----------------------------------------------------------------------------
-    def upload(self, relative: str) -> tuple[dict[int, bytes] | None, str]:
+    def upload(
+        self, relative: str, cache_only: bool = False
+    ) -> tuple[dict[int, bytes] | None, str]:
         """An uploaded picture, by its path relative to the content folder."""
         path, reason = upload_path(self.settings["PATH"], relative)
         if path is None:
@@ -137,6 +153,8 @@ class Resolver:
             images = self.store.rendered(self._render_key(sha))
             if images:
                 return images, ""
+        if cache_only:
+            raise NeedsWork
         with open(path, "rb") as file:
             data = file.read(self.max_bytes + 1)
         try:
@@ -147,18 +165,20 @@ class Resolver:
         return images, ""
 
     # --- generated --------------------------------------------------------------------------
-    def generated(self, name: str, slug: str) -> dict[int, bytes]:
+    def generated(self, name: str, slug: str, cache_only: bool = False) -> dict[int, bytes]:
         """Initials on a colour from the slug: the same bytes on every build."""
         source_id = "gen-" + sha256(f"{name}\0{slug}".encode())
         key = self._render_key(source_id)
         images = self.store.rendered(key)
         if not images:
+            if cache_only:
+                raise NeedsWork
             images = generated.render_generated(name, slug, self.sizes, self.fmt, self.quality)
             self.store.put_rendered(key, images)
         return images
 
     # --- remote -----------------------------------------------------------------------------
-    def remote(self, url: str) -> RemoteResult:
+    def remote(self, url: str, cache_only: bool = False) -> RemoteResult:
         """A remote avatar through the cache: at most one request per URL and build."""
         entry = self.store.entry(url)
         failure = None if self.offline else self.store.failure(url)
@@ -170,12 +190,14 @@ class Resolver:
         if action is Action.USE:
             if entry is None or not entry.has_image:
                 return RemoteResult(None)
-            images = self._rendered_from_cache(entry.body_sha)
+            images = self._rendered_from_cache(entry.body_sha, cache_only)
             if images is not None:
                 return RemoteResult(images, "cache")
             if self.offline:
                 return RemoteResult(None)
             entry = None  # the body is gone from the cache: fetch it again
+        if cache_only:
+            raise NeedsWork
         return self._ask(url, entry if action is Action.REVALIDATE else None)
 
     def _ask(self, url: str, entry: Entry | None) -> RemoteResult:
@@ -205,10 +227,10 @@ class Resolver:
                 images, sha = self._render(answer.body)
             except imaging.ImageRejected as exc:
                 return self._failed(url, entry, f"the answer is not a usable image ({exc})", None)
-            self.store.put_body(sha, answer.body)
-            new_entry = Entry(now, sha, answer.etag, answer.last_modified)
-            self.store.put_entry(url, new_entry)
-            self.store.clear_failure(url)
+            with self.store.transaction():
+                self.store.put_body(sha, answer.body)
+                self.store.put_entry(url, Entry(now, sha, answer.etag, answer.last_modified))
+                self.store.clear_failure(url)
             return RemoteResult(images, "fetched")
         return self._failed(url, entry, answer.reason or "unexpected answer", answer.retry_after)
 
@@ -251,12 +273,16 @@ class Resolver:
             self.store.put_rendered(key, images)
         return images, sha
 
-    def _rendered_from_cache(self, sha: str | None) -> dict[int, bytes] | None:
+    def _rendered_from_cache(
+        self, sha: str | None, cache_only: bool = False
+    ) -> dict[int, bytes] | None:
         if sha is None:
             return None
         images = self.store.rendered(self._render_key(sha))
         if images:
             return images
+        if cache_only:
+            raise NeedsWork
         body = self.store.body(sha)
         if body is None:
             return None

@@ -59,7 +59,14 @@ class AvatarStore:
         self._set(f"fail:{url}", failure.__dict__.copy(), expire=expire)
 
     def clear_failure(self, url: str) -> None:
-        self._cache.delete(f"fail:{url}")
+        key = f"fail:{url}"
+        # Looking is a cheap read; a delete is a write transaction even when nothing is there.
+        if key in self._cache:
+            self._cache.delete(key)
+
+    def transaction(self) -> Any:
+        """Group several writes in one transaction (one lock, one commit)."""
+        return self._cache.transact()
 
     def body(self, sha: str) -> bytes | None:
         value = self._get(f"body:{sha}")
