@@ -132,6 +132,7 @@ def main() -> None:
     result = {
         "wall": wall,
         "maxrss_kib": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss,
+        "cpu": sum(resource.getrusage(resource.RUSAGE_SELF)[:2]),
         "threads_left": [t.name for t in threading.enumerate() if t is not threading.main_thread()],
     }
     if job.get("naive"):

@@ -63,6 +63,7 @@ class Build:
     n: int
     walls: list[float] = field(default_factory=list)
     peak_mib: float = 0.0
+    cpu: float = 0.0  # CPU seconds (user + system) of the build process
     requests: int = 0
     conditional: int = 0
     statuses: dict[int, int] = field(default_factory=dict)
@@ -271,6 +272,7 @@ class Bench:
             outcome, log = self.run_child(root, kind, settings, profile)
             self.server.wait_idle(timeout=10, connections=False)
             result.walls.append(outcome["wall"])
+            result.cpu = outcome.get("cpu", 0.0)
             result.peak_mib = max(result.peak_mib, outcome["maxrss_kib"] / 1024)
             records = self.server.requests
         result.threads_left = outcome.get("threads_left", [])
@@ -306,7 +308,8 @@ class Bench:
             builds[kind] = self.build(root, kind, n, photo_slugs)
             say(
                 f"  {kind:<5} done in {time.monotonic() - started:6.1f} s (wall "
-                f"{builds[kind].wall:.2f} s, {builds[kind].requests} requests)"
+                f"{builds[kind].wall:.2f} s, CPU {builds[kind].cpu:.2f} s, "
+                f"{builds[kind].requests} requests)"
             )
         print_table(n, builds, self.args)
         if not self.args.keep:

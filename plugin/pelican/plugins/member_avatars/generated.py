@@ -9,6 +9,7 @@ from __future__ import annotations
 import colorsys
 import functools
 import hashlib
+import threading
 import unicodedata
 from collections.abc import Iterable
 
@@ -114,9 +115,19 @@ def _hls_to_rgb(hue: float, lightness: float, saturation: float) -> tuple[int, i
     return round(red * 255), round(green * 255), round(blue * 255)
 
 
+_FONTS = threading.local()
+
+
 def _font(size: int) -> ImageFont.FreeTypeFont | ImageFont.ImageFont:
     # Pillow >= 10.1 with FreeType bundles a scalable font; older builds get the bitmap font.
-    return ImageFont.load_default(size=size)
+    # Loading it costs milliseconds, so each thread keeps its own (a FreeType face is not
+    # meant to be shared between threads).
+    fonts = getattr(_FONTS, "by_size", None)
+    if fonts is None:
+        fonts = _FONTS.by_size = {}
+    if size not in fonts:
+        fonts[size] = ImageFont.load_default(size=size)
+    return fonts[size]
 
 
 @functools.lru_cache(maxsize=512)

@@ -224,10 +224,13 @@ class Resolver:
                     self._keep(url, entry, now, answer.etag, answer.last_modified)
                     return RemoteResult(images, "revalidated")
             try:
-                images, sha = self._render(answer.body)
+                images, fresh_render = self._render_new(sha, answer.body)
             except imaging.ImageRejected as exc:
                 return self._failed(url, entry, f"the answer is not a usable image ({exc})", None)
+            # One transaction for all a new avatar writes: concurrent workers queue on it.
             with self.store.transaction():
+                if fresh_render:
+                    self.store.put_rendered(self._render_key(sha), images)
                 self.store.put_body(sha, answer.body)
                 self.store.put_entry(url, Entry(now, sha, answer.etag, answer.last_modified))
                 self.store.clear_failure(url)
@@ -266,12 +269,17 @@ class Resolver:
     def _render(self, data: bytes) -> tuple[dict[int, bytes], str]:
         """Decode, crop, resize and encode `data` at every size; cached by the bytes' hash."""
         sha = sha256(data)
-        key = self._render_key(sha)
-        images = self.store.rendered(key)
-        if not images:
-            images = imaging.render_sizes(data, self.sizes, self.fmt, self.quality, self.max_pixels)
-            self.store.put_rendered(key, images)
+        images, fresh_render = self._render_new(sha, data)
+        if fresh_render:
+            self.store.put_rendered(self._render_key(sha), images)
         return images, sha
+
+    def _render_new(self, sha: str, data: bytes) -> tuple[dict[int, bytes], bool]:
+        """The rendered images of `data` from the cache, or rendered now (True: not stored)."""
+        images = self.store.rendered(self._render_key(sha))
+        if images:
+            return images, False
+        return imaging.render_sizes(data, self.sizes, self.fmt, self.quality, self.max_pixels), True
 
     def _rendered_from_cache(
         self, sha: str | None, cache_only: bool = False
