@@ -107,7 +107,11 @@ def render_sizes(
     img = open_image(data, max_pixels)
     try:
         square = _prepare(img, sizes[0], keep_alpha=fmt != "jpeg")
-        return {size: encode(_resize(square, size), fmt, quality) for size in sizes}
+        encoded = {}
+        for size in sizes:  # largest first: each size is resampled from the one before
+            square = _resize(square, size)
+            encoded[size] = encode(square, fmt, quality)
+        return encoded
     except _DECODE_ERRORS as exc:
         raise ImageRejected(_decode_reason(exc)) from None
     finally:
