@@ -157,6 +157,8 @@ class Resolver:
             raise NeedsWork
         with open(path, "rb") as file:
             data = file.read(self.max_bytes + 1)
+        if len(data) > self.max_bytes:  # it grew since the stat above
+            return None, f"Avatar file {relative!r} is over AVATAR_MAX_BYTES; using the next source"
         try:
             images, sha = self._render(data)
         except imaging.ImageRejected as exc:
