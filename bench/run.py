@@ -211,7 +211,7 @@ class Bench:
             member.photo = path
         for member, path in zip(gravatar, portraits, strict=True):
             self.server.set_gravatar(member.gravatar_hash, path.read_bytes())
-        root = fixtures.DATA_DIR / "work" / f"n{n}"
+        root = fixtures.DATA_DIR / "sites" / f"n{n}"
         if root.exists():
             shutil.rmtree(root)
         fixtures.write_site(root, members)
@@ -539,7 +539,7 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument(
         "--keep",
         action="store_true",
-        help="keep the generated sites and outputs in bench/.data/work/",
+        help="keep the generated sites and outputs (under bench/.data/sites/)",
     )
     args = parser.parse_args(argv)
     if args.members is None:
