@@ -43,13 +43,12 @@ def resolve_avatars(
     cache_path = settings["AVATAR_CACHE_PATH"]
     os.makedirs(cache_path, exist_ok=True)
     offline = bool(settings["AVATAR_OFFLINE"])
-    progress_settings = settings if announce else {"AVATAR_PROGRESS": False}
     with (
         contextlib.nullcontext(store) if store else AvatarStore(cache_path) as store,
-        Fetcher(settings, USER_AGENT) as fetcher,
-        progress_bar(len(members), progress_settings) as advance,
+        contextlib.nullcontext() if offline else Fetcher(settings, USER_AGENT) as fetcher,
+        progress_bar(len(members), announce and settings["AVATAR_PROGRESS"]) as advance,
     ):
-        resolver = Resolver(settings, store, None if offline else fetcher, time.time())
+        resolver = Resolver(settings, store, fetcher, time.time())
         outcomes: list[Outcome | None] = []
         for member in members:
             try:
@@ -60,7 +59,7 @@ def resolve_avatars(
         pending = [index for index, outcome in enumerate(outcomes) if outcome is None]
         if pending:
             resolve_in_pool(resolver, members, pending, outcomes, settings, advance)
-        requests_made = fetcher.requests_made
+        requests_made = fetcher.requests_made if fetcher else 0
     if announce:
         report(outcomes, requests_made, time.monotonic() - started)
     return outcomes

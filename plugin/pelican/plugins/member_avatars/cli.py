@@ -73,12 +73,23 @@ def read_members(settings: dict[str, Any]) -> list[Any]:
     return generator.read_members()
 
 
+def look_up_offline(
+    members: list[Any], settings: dict[str, Any], store: RecordingStore
+) -> list[Any]:
+    """What an offline build would find for `members`, without writing to the cache."""
+    store.read_only = True
+    try:
+        return resolve_avatars(
+            members, {**settings, "AVATAR_OFFLINE": True}, store=store, announce=False
+        )
+    finally:
+        store.read_only = False
+
+
 def used_keys(members: list[Any], settings: dict[str, Any], store: RecordingStore) -> set[str]:
     """The cache keys this site's members use: what an offline build reads, plus the bodies
     and remembered failures behind the entries it read."""
-    store.read_only = True
-    resolve_avatars(members, {**settings, "AVATAR_OFFLINE": True}, store=store, announce=False)
-    store.read_only = False
+    look_up_offline(members, settings, store)
     keys = set(store.read_keys)
     for key in list(keys):
         if key.startswith("src:"):
@@ -91,10 +102,7 @@ def used_keys(members: list[Any], settings: dict[str, Any], store: RecordingStor
 
 def command_status(settings: dict[str, Any], store: RecordingStore) -> int:
     members = read_members(settings)
-    store.read_only = True
-    outcomes = resolve_avatars(
-        members, {**settings, "AVATAR_OFFLINE": True}, store=store, announce=False
-    )
+    outcomes = look_up_offline(members, settings, store)
     now = time.time()
     kinds: Counter[str] = Counter()
     for key in store.iter_keys():

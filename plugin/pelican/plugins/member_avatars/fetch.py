@@ -86,7 +86,6 @@ class Fetcher:
         self._lock = threading.Lock()
         self._refused_in_a_row: dict[str, int] = {}
         self.requests_made = 0
-        self.bytes_received = 0
 
     def close(self) -> None:
         self.session.close()
@@ -202,8 +201,6 @@ class Fetcher:
             if not chunk:
                 break
             received += len(chunk)
-            with self._lock:
-                self.bytes_received += len(chunk)
             if received > self.max_bytes:
                 raise BodyRefused(f"body is over AVATAR_MAX_BYTES ({self.max_bytes} bytes)")
             if time.monotonic() > deadline:

@@ -13,6 +13,7 @@ from pelican.utils import get_date, order_content
 from .book import CONTEXT_KEY, AvatarBook
 from .build import resolve_avatars
 from .community import Event, Group, Member, name_sort_key
+from .sources import upload_path
 
 logger = logging.getLogger(__name__)
 TEMPLATES = os.path.join(os.path.dirname(__file__), "templates")
@@ -128,11 +129,13 @@ class CommunityGenerator(Generator):
         self.context["events"] = self.events
         self.context["members_url"] = self.settings["MEMBERS_URL"]
         self.context["events_url"] = self.settings["EVENTS_URL"]
-        self.context["member_avatar_uploads"] = {
-            os.path.realpath(os.path.join(self.path, str(member.avatar)))
-            for member in self.members
-            if getattr(member, "avatar", None)
-        }
+        # The same path check the resolver makes: only files inside PATH can be static files.
+        uploads = (
+            upload_path(self.path, str(m.avatar))[0]
+            for m in self.members
+            if getattr(m, "avatar", None)
+        )
+        self.context["member_avatar_uploads"] = {path for path in uploads if path}
 
     def generate_output(self, writer: Any) -> None:
         relative_urls = self.settings["RELATIVE_URLS"]

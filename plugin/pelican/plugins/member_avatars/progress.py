@@ -5,7 +5,6 @@ from __future__ import annotations
 import contextlib
 import logging
 from collections.abc import Callable, Iterator
-from typing import Any
 
 from pelican.log import console
 
@@ -13,13 +12,10 @@ logger = logging.getLogger(__name__)
 
 
 @contextlib.contextmanager
-def progress_bar(total: int, settings: dict[str, Any]) -> Iterator[Callable[[], None]]:
-    """Yield a function that advances the bar by one; a no-op off a terminal or with --quiet."""
-    shown = (
-        settings.get("AVATAR_PROGRESS", True)
-        and console.is_terminal
-        and logger.isEnabledFor(logging.WARNING)
-    )
+def progress_bar(total: int, wanted: bool) -> Iterator[Callable[[], None]]:
+    """Yield a function that advances the bar by one; a no-op unless `wanted`, off a terminal
+    and with --quiet."""
+    shown = wanted and console.is_terminal and logger.isEnabledFor(logging.WARNING)
     if not shown:
         yield lambda: None
         return

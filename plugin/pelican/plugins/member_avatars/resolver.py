@@ -91,7 +91,7 @@ class Resolver:
         self.quality = int(settings["AVATAR_QUALITY"])
         self.max_pixels = int(settings["AVATAR_MAX_PIXELS"])
         self.max_bytes = int(settings["AVATAR_MAX_BYTES"])
-        self.sizes = pixel_sizes(settings) if settings["AVATAR_SOURCES"] else []
+        self.sizes = pixel_sizes(settings)
         self.offline = bool(settings["AVATAR_OFFLINE"]) or fetcher is None
         self._remote = OncePerKey()
 
