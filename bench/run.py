@@ -13,10 +13,17 @@ Python process (peak memory = that process's ru_maxrss):
          plugin that fetches every avatar serially with requests.get on every build, no cache,
          then Pillow resize and base64 (same sizes, format and quality as the plugin)
 
-Each size starts with one unreported floor build (cold file caches), then the builds above.
-Wall seconds are the build inside the child (settings read + Pelican run; interpreter start-up
-excluded). Requests and bytes are counted by the server. Numbers are printed, not asserted;
-the issue's targets are printed as OK/MISS lines at the end.
+Each size starts with one unreported floor build (cold file caches), then `--repeat` rounds
+(default 3). Each round runs every requested build once, in the order above (plus an unreported
+cold before warm and stale if cold is not requested), so a machine whose speed drifts over
+minutes slows every kind alike; the table reports the median over the rounds. Wall seconds are
+the build inside the child (settings read + Pelican run; interpreter start-up excluded); CPU
+seconds ("CPU s" column and "CPU ratios" line) are user + system time of the whole child
+process (every thread, start-up included; time spent waiting for the server or for a core is not
+counted). Peak memory is the highest of the rounds. Requests, bytes and avatar sizes are those of
+the last round, counted by the server and read from the HTML. Numbers are printed, not
+asserted; the issue's targets are printed as OK/MISS lines at the end, the cold and warm lines
+with the sorted wall seconds of every round to show the noise.
 
 Other modes: `--quick` (CI smoke: N=50, 5 ms latency), `--profile floor|cold|warm` (runs that build
 under pyinstrument plus an all-threads stack sampler; reports go to bench/results/).
@@ -61,9 +68,10 @@ SUMMARY = re.compile(r"\[member_avatars\] (Avatars: .*)")
 class Build:
     kind: str
     n: int
-    walls: list[float] = field(default_factory=list)
+    walls: list[float] = field(default_factory=list)  # one per repeat, in round order
+    cpus: list[float] = field(default_factory=list)  # CPU s (user + system) of each build process
+    elapsed: float = 0.0  # seconds spent on this kind's builds, process start-up included
     peak_mib: float = 0.0
-    cpu: float = 0.0  # CPU seconds (user + system) of the build process
     requests: int = 0
     conditional: int = 0
     statuses: dict[int, int] = field(default_factory=dict)
@@ -80,12 +88,20 @@ class Build:
     def wall(self) -> float:
         return statistics.median(self.walls)
 
+    @property
+    def cpu(self) -> float:
+        return statistics.median(self.cpus) if self.cpus else 0.0
+
 
 # --------------------------------------------------------------------------- helpers
 
 
 def say(*parts: Any) -> None:
     print(*parts, flush=True)
+
+
+def plural(count: int, noun: str) -> str:
+    return f"{count} {noun}" if count == 1 else f"{count} {noun}s"
 
 
 def human_bytes(count: float) -> str:
@@ -254,62 +270,111 @@ class Bench:
             raise SystemExit(f"{kind} build failed (exit {done.returncode}):\n{log[-4000:]}")
         return json.loads(result_path.read_text(encoding="utf-8")), log
 
-    def build(
-        self, root: Path, kind: str, n: int, photo_slugs: set[str], profile: dict | None = None
-    ) -> Build:
+    def kind_settings(self, root: Path, kind: str) -> dict[str, Any]:
         settings = self.site_settings(root)
         if kind in ("floor", "naive"):
             settings["AVATAR_SOURCES"] = []
         if kind == "stale":
             settings["AVATAR_MAX_AGE"] = 0
-        result = Build(kind, n)
-        repeats = 1 if profile else self.args.repeat
-        for _ in range(repeats):
-            if kind == "cold":
-                shutil.rmtree(root / "cache", ignore_errors=True)
-            shutil.rmtree(root / "output", ignore_errors=True)
-            self.server.reset_log()
-            outcome, log = self.run_child(root, kind, settings, profile)
-            self.server.wait_idle(timeout=10, connections=False)
-            result.walls.append(outcome["wall"])
-            result.cpu = outcome.get("cpu", 0.0)
-            result.peak_mib = max(result.peak_mib, outcome["maxrss_kib"] / 1024)
-            records = self.server.requests
-        result.threads_left = outcome.get("threads_left", [])
-        result.requests = len(records)
-        result.conditional = sum(1 for record in records if record.conditional)
-        for record in records:
-            result.statuses[record.status or 0] = result.statuses.get(record.status or 0, 0) + 1
-        result.bytes_total = sum(record.bytes_sent for record in records)
-        result.bytes_images = sum(r.bytes_sent for r in records if r.status == 200)
-        match = SUMMARY.search(log)
-        result.summary = match.group(1) if match else ""
-        result.warnings = log.count("WARNING")
-        members_page = root / "output" / "members" / "index.html"
-        if members_page.exists():
-            analyse_html(members_page, photo_slugs, result)
+        return settings
+
+    def run_once(
+        self,
+        root: Path,
+        build: Build,
+        photo_slugs: set[str],
+        analyse: bool = True,
+        profile: dict | None = None,
+    ) -> None:
+        """One build of `build.kind`: appends its wall and CPU seconds to `build`.
+
+        With `analyse`, also replaces its requests, statuses, bytes, log notes and HTML sizes
+        by this build's (the caller asks for it on the last repeat).
+        """
+        kind = build.kind
+        settings = self.kind_settings(root, kind)
+        if kind == "cold":
+            shutil.rmtree(root / "cache", ignore_errors=True)
+        shutil.rmtree(root / "output", ignore_errors=True)
+        self.server.reset_log()
+        started = time.monotonic()
+        outcome, log = self.run_child(root, kind, settings, profile)
+        self.server.wait_idle(timeout=10, connections=False)
+        build.elapsed += time.monotonic() - started
+        build.walls.append(outcome["wall"])
+        build.cpus.append(outcome.get("cpu", 0.0))
+        build.peak_mib = max(build.peak_mib, outcome["maxrss_kib"] / 1024)
+        if analyse:
+            self.analyse(root, build, outcome, log, photo_slugs)
         if not self.args.keep:
             shutil.rmtree(root / "output", ignore_errors=True)
+
+    def analyse(
+        self, root: Path, build: Build, outcome: dict[str, Any], log: str, photo_slugs: set[str]
+    ) -> None:
+        records = self.server.requests
+        build.threads_left = outcome.get("threads_left", [])
+        build.requests = len(records)
+        build.conditional = sum(1 for record in records if record.conditional)
+        build.statuses = {}
+        for record in records:
+            build.statuses[record.status or 0] = build.statuses.get(record.status or 0, 0) + 1
+        build.bytes_total = sum(record.bytes_sent for record in records)
+        build.bytes_images = sum(r.bytes_sent for r in records if r.status == 200)
+        match = SUMMARY.search(log)
+        build.summary = match.group(1) if match else ""
+        build.warnings = log.count("WARNING")
+        build.avatar_bytes, build.photo_avatar_bytes, build.uri_chars = [], [], []
+        members_page = root / "output" / "members" / "index.html"
+        if members_page.exists():
+            analyse_html(members_page, photo_slugs, build)
+
+    def build(
+        self, root: Path, kind: str, n: int, photo_slugs: set[str], profile: dict | None = None
+    ) -> Build:
+        """A single build of `kind`, analysed (the warm-up, the profiles and their set-up)."""
+        result = Build(kind, n)
+        self.run_once(root, result, photo_slugs, profile=profile)
         return result
 
     def run_size(self, n: int) -> dict[str, Build]:
         say(f"\n# N = {n}")
         root, members = self.prepare(n)
         photo_slugs = {m.slug for m in members if m.kind in ("gravatar", "upload")}
-        builds: dict[str, Build] = {}
-        if "floor" in self.args.builds:
+        requested = set(self.args.builds)
+        # Every round runs each requested kind once, in BUILDS order, so a drift of the
+        # machine's speed over minutes hits every kind alike. Warm and stale need a filled
+        # cache: without a reported cold, each round runs an unreported cold before them.
+        order = [
+            kind
+            for kind in BUILDS
+            if kind in requested or (kind == "cold" and requested & {"warm", "stale"})
+        ]
+        builds = {kind: Build(kind, n) for kind in order if kind in requested}
+        filler = Build("cold", n)  # the unreported cold builds, if any
+        if "floor" in requested:
             # The first build of a fresh site pays for cold file caches: not reported.
             self.build(root, "floor", n, photo_slugs)
             say("  warm-up floor build done (not reported)")
-        for kind in self.args.builds:
-            if kind in ("warm", "stale") and "cold" not in builds:
-                self.build(root, "cold", n, photo_slugs)  # they need a filled cache
+        repeats = self.args.repeat
+        for round_index in range(repeats):
             started = time.monotonic()
-            builds[kind] = self.build(root, kind, n, photo_slugs)
+            last = round_index == repeats - 1
+            for kind in order:
+                build = builds.get(kind, filler)
+                # Requests, bytes and HTML are those of the last repeat of each kind.
+                self.run_once(root, build, photo_slugs, analyse=last and build is not filler)
+            if repeats > 1:
+                walls = ", ".join(f"{kind} {build.walls[-1]:.2f}" for kind, build in builds.items())
+                say(
+                    f"  round {round_index + 1}/{repeats} done in "
+                    f"{time.monotonic() - started:6.1f} s (wall s: {walls})"
+                )
+        for kind, build in builds.items():
             say(
-                f"  {kind:<5} done in {time.monotonic() - started:6.1f} s (wall "
-                f"{builds[kind].wall:.2f} s, CPU {builds[kind].cpu:.2f} s, "
-                f"{builds[kind].requests} requests)"
+                f"  {kind:<5} done in {build.elapsed:6.1f} s "
+                f"({plural(len(build.walls), 'build')}: median wall {build.wall:.2f} s, "
+                f"CPU {build.cpu:.2f} s; {build.requests} requests)"
             )
         print_table(n, builds, self.args)
         if not self.args.keep:
@@ -356,12 +421,15 @@ def _mean_median(values: list[int]) -> str:
 def print_table(n: int, builds: dict[str, Build], args: argparse.Namespace) -> None:
     say(
         f"\n## N = {n} members, latency {args.latency:g} ms/request, AVATAR_CONCURRENCY "
-        f"{args.concurrency}, repeat {args.repeat} (median wall)"
+        f"{args.concurrency}, {plural(args.repeat, 'interleaved round')} (wall s, CPU s: "
+        "medians; peak MiB: highest; requests, bytes, avatars: last round)"
     )
+    # "CPU s" sits by "peak MiB", not by "wall s": tests/test_bench_smoke.py reads the
+    # requests as the third field of a row.
     header = (
         f"{'build':<6} {'wall s':>8} {'requests':>9} {'cond.':>6} {'downloaded':>11} "
         f"{'images':>11} {'96px B mean/med':>16} {'photo med':>10} {'data URI B mean/med':>20} "
-        f"{'peak MiB':>9}"
+        f"{'CPU s':>8} {'peak MiB':>9}"
     )
     say(header)
     say("-" * len(header))
@@ -375,19 +443,27 @@ def print_table(n: int, builds: dict[str, Build], args: argparse.Namespace) -> N
             f"{kind:<6} {build.wall:8.2f} {build.requests:9d} {build.conditional:6d} "
             f"{human_bytes(build.bytes_total):>11} {human_bytes(build.bytes_images):>11} "
             f"{_mean_median(build.avatar_bytes):>16} {photo_median:>10} "
-            f"{_mean_median(build.uri_chars):>20} {build.peak_mib:9.1f}"
+            f"{_mean_median(build.uri_chars):>20} {build.cpu:8.2f} {build.peak_mib:9.1f}"
         )
-    ratios = []
-    for top, bottom in (
-        ("cold", "floor"),
-        ("warm", "floor"),
-        ("stale", "floor"),
-        ("naive", "cold"),
-    ):
-        if top in builds and bottom in builds and builds[bottom].wall > 0:
-            ratios.append(f"{top}/{bottom} = {builds[top].wall / builds[bottom].wall:.2f}")
-    if ratios:
-        say("ratios: " + ", ".join(ratios))
+    pairs = [
+        (top, bottom)
+        for top, bottom in (
+            ("cold", "floor"),
+            ("warm", "floor"),
+            ("stale", "floor"),
+            ("naive", "cold"),
+        )
+        if top in builds and bottom in builds
+    ]
+    for label, measure in (("ratios", "wall"), ("CPU ratios", "cpu")):
+        values = {kind: getattr(build, measure) for kind, build in builds.items()}
+        ratios = [
+            f"{top}/{bottom} = {values[top] / values[bottom]:.2f}"
+            for top, bottom in pairs
+            if values[bottom] > 0
+        ]
+        if ratios:
+            say(f"{label}: " + ", ".join(ratios))
     for kind, build in builds.items():
         statuses = ", ".join(f"{code}×{count}" for code, count in sorted(build.statuses.items()))
         notes = [build.summary or "(no avatar summary)"]
@@ -398,6 +474,11 @@ def print_table(n: int, builds: dict[str, Build], args: argparse.Namespace) -> N
         if build.threads_left:
             notes.append(f"threads left at exit: {build.threads_left}")
         say(f"  {kind:<5} {'; '.join(notes)}")
+
+
+def spread(build: Build) -> str:
+    """The wall seconds of every repeat, sorted: the noise behind the median."""
+    return "(walls " + " / ".join(f"{wall:.2f}" for wall in sorted(build.walls)) + " s)"
 
 
 def verdict(ok: bool | None) -> str:
@@ -423,13 +504,15 @@ def print_targets(results: dict[int, dict[str, Build]], args: argparse.Namespace
         limit = floor.wall + 1.5 * rounds * latency
         say(
             f"{verdict(cold.wall <= limit)} cold {cold.wall:.2f} s ≤ floor {floor.wall:.2f} s + "
-            f"1.5 × ⌈{cold.requests}/{args.concurrency}⌉ × {args.latency:g} ms = {limit:.2f} s"
+            f"1.5 × ⌈{cold.requests}/{args.concurrency}⌉ × {args.latency:g} ms = {limit:.2f} s "
+            f"{spread(cold)}"
         )
     if floor and warm:
         ok = warm.requests == 0 and warm.wall <= 1.10 * floor.wall
         say(
             f"{verdict(ok)} warm: {warm.requests} requests (0 wanted) and {warm.wall:.2f} s ≤ "
-            f"1.10 × floor = {1.10 * floor.wall:.2f} s ({warm.wall / floor.wall:.2f} × floor)"
+            f"1.10 × floor = {1.10 * floor.wall:.2f} s ({warm.wall / floor.wall:.2f} × floor) "
+            f"{spread(warm)}"
         )
     if stale:
         say(
@@ -516,8 +599,9 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument(
         "--repeat",
         type=int,
-        default=1,
-        help="run each build this many times and report the median wall time",
+        default=3,
+        help="rounds per size (default 3): each round runs every build once, interleaved; "
+        "the table reports the median wall and CPU seconds",
     )
     parser.add_argument(
         "--quick", action="store_true", help="CI smoke: N=50 and 5 ms latency unless given"

@@ -54,6 +54,18 @@ def test_every_page_shows_avatars_of_the_right_size(community, caplog):
     ]
 
 
+def test_no_avatar_sources_writes_every_page_without_avatars(community, caplog, capsys):
+    community.build(caplog, AVATAR_SOURCES=[])
+    pages = set(community.all_output())
+    for slug in ("ada", "zoe", "odon", "oscar", "bob"):
+        assert f"members/{slug}/index.html" in pages
+        assert not community.avatars(f"members/{slug}/index.html")
+    assert "Ada Lovelace" in community.page("members/ada/index.html")
+    assert not community.avatars("members/index.html")
+    assert not community.cache.exists() or not any(community.cache.rglob("*.db"))
+    assert "Avatars:" not in capsys.readouterr().out
+
+
 def test_uploaded_picture_is_used_with_its_colour(community, caplog):
     community.build(caplog, AVATAR_OFFLINE=True)
     assert near(community.avatar("members/index.html", "ada").centre_colour(), (200, 30, 30))

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import os
+from collections.abc import Callable
 from typing import Any
 
 from jinja2 import ChoiceLoader, FileSystemLoader
@@ -11,7 +12,7 @@ from pelican.generators import Generator
 from pelican.utils import get_date, order_content
 
 from .book import CONTEXT_KEY, AvatarBook
-from .build import resolve_avatars
+from .build import AvatarJob, close_leftover_jobs
 from .community import Event, Group, Member, name_sort_key
 from .sources import upload_path
 
@@ -20,7 +21,11 @@ TEMPLATES = os.path.join(os.path.dirname(__file__), "templates")
 
 
 class CommunityGenerator(Generator):
-    """Members, groups and events; every avatar is resolved before any page is written."""
+    """Members, groups and events.
+
+    Avatars resolve in a pool from the moment each member file is read; a page waits for the
+    avatars it shows, and `generate_output` waits for all of them before it returns.
+    """
 
     def __init__(self, *args: Any, **kwargs: Any):
         super().__init__(*args, **kwargs)
@@ -30,6 +35,7 @@ class CommunityGenerator(Generator):
         self.members: list[Member] = []
         self.events: list[Event] = []
         self.groups: list[Group] = []
+        self.job: AvatarJob | None = None
 
     # --- reading ----------------------------------------------------------------------------
     def _read(self, paths: list[str], content_class: type) -> list[tuple[str, Any]]:
@@ -49,7 +55,9 @@ class CommunityGenerator(Generator):
             found.append((path, content))
         return found
 
-    def read_members(self) -> list[Member]:
+    def read_members(self, accepted: Callable[[Member], None] | None = None) -> list[Member]:
+        """The members, sorted by name; `accepted` is called with each one as soon as it is read
+        (the first of two with one slug wins, so each is final when it is accepted)."""
         by_slug: dict[str, Member] = {}
         for path, member in self._read(self.settings["MEMBER_PATHS"], Member):
             if not getattr(member, "name", None):
@@ -65,6 +73,8 @@ class CommunityGenerator(Generator):
                 )
                 continue
             by_slug[member.slug] = member
+            if accepted is not None:
+                accepted(member)
         return sorted(by_slug.values(), key=lambda member: name_sort_key(member.name))
 
     def read_events(self, members_by_slug: dict[str, Member]) -> list[Event]:
@@ -114,15 +124,20 @@ class CommunityGenerator(Generator):
 
     # --- Pelican's steps --------------------------------------------------------------------
     def generate_context(self) -> None:
-        self.members = self.read_members()
+        close_leftover_jobs()  # of an earlier build in this process that failed halfway
+        job = AvatarJob(self.settings) if self.settings["AVATAR_SOURCES"] else None
+        self.job = job
+        try:
+            self.members = self.read_members(accepted=job.add if job else None)
+        except BaseException:
+            if job:
+                job.close()
+            raise
         self.events = self.read_events({member.slug: member for member in self.members})
         self.groups = self.build_groups()
 
-        book = AvatarBook(self.settings)
+        book = AvatarBook(self.settings, job)
         book.add_members(self.members)
-        for outcome in resolve_avatars(self.members, self.settings):
-            book.add_images(outcome.slug, outcome.images)
-
         self.context[CONTEXT_KEY] = book
         self.context["members"] = self.members
         self.context["member_groups"] = self.groups
@@ -150,10 +165,20 @@ class CommunityGenerator(Generator):
                 **kwargs,
             )
 
+        job = self.job
+        if job is None:
+            for member in self.members:
+                write(member.save_as, "member", member.url, member=member)
+        else:
+            with job:
+                # Each profile as soon as its avatar is ready; the pages that show everyone
+                # after every avatar is in.
+                for member in job.in_completion_order(self.members):
+                    write(member.save_as, "member", member.url, member=member)
+                self.context[CONTEXT_KEY].add_outcomes(job.finish())
+            self.job = None
         if self.members:
             write(self.settings["MEMBERS_SAVE_AS"], "members", self.settings["MEMBERS_URL"])
-        for member in self.members:
-            write(member.save_as, "member", member.url, member=member)
         for group in self.groups:
             write(group.save_as, "group", group.url, group=group)
         if self.events:

@@ -92,7 +92,9 @@ class Resolver:
         self.max_pixels = int(settings["AVATAR_MAX_PIXELS"])
         self.max_bytes = int(settings["AVATAR_MAX_BYTES"])
         self.sizes = pixel_sizes(settings)
-        self.offline = bool(settings["AVATAR_OFFLINE"]) or fetcher is None
+        # Online builds get their Fetcher once the first avatar needs a request or an image
+        # (`AvatarJob`); a warm build opens no HTTP session at all.
+        self.offline = bool(settings["AVATAR_OFFLINE"])
         self._remote = OncePerKey()
 
     # --- one member -------------------------------------------------------------------------
