@@ -11,10 +11,9 @@ import threading
 import pytest
 from avatar_server import gravatar_hash, make_jpeg, make_png
 from hostile import jpeg, plugin_warnings
-from pelican import Pelican, signals
+from pelican import Pelican
 from pelican.contents import Content
 from pelican.log import LimitFilter
-from pelican.plugins.member_avatars import build as build_module
 from pelican.plugins.member_avatars import register
 from pelican.plugins.member_avatars.book import AvatarBook
 from pelican.plugins.member_avatars.community import Member
@@ -88,59 +87,27 @@ def test_thirty_rebuilds_in_one_process_do_not_grow(mixed_site, avatar_server, c
     assert not [t for t in threading.enumerate() if t.name.startswith("avatars")]
 
 
-class StopTheBuild(Exception):
-    pass
-
-
-def test_a_build_that_fails_halfway_leaves_nothing_running(mixed_site, avatar_server, capsys):
-    """Pelican stops with an error after the avatar pool has started (a theme or another
-    plugin failing): the next build in the process (autoreload) closes the leftover work."""
-    baseline = threading.active_count()
-    avatar_server.latency = 0.3  # so the pool is still busy when the build stops
-
-    def fail(generators: object) -> None:
-        raise StopTheBuild
-
-    signals.all_generators_finalized.connect(fail)
-    try:
-        with pytest.raises(StopTheBuild):
-            Pelican(mixed_site.full_settings(AVATAR_MAX_AGE=0)).run()
-    finally:
-        signals.all_generators_finalized.disconnect(fail)
-    left_running = [t for t in threading.enumerate() if t.name.startswith("avatars")]
-    assert left_running  # the failed build did leave work behind ...
-
-    avatar_server.latency = 0.0
-    Pelican(mixed_site.full_settings()).run()
-    assert avatar_server.wait_idle(timeout=5)
-    # ... and the next build closed it: no worker is left, nothing is queued.
-    assert not [t for t in threading.enumerate() if t.name.startswith("avatars")]
-    assert threading.active_count() <= baseline
-    assert not list(build_module._OPEN_JOBS)
-    assert "Avatars:" in capsys.readouterr().out
-
-
-def test_a_failed_build_exits_without_fetching_the_rest(site, avatar_server, tmp_path):
-    """`pelican` stops with an error while avatars are queued: the process exits without
-    working through the queue first."""
-    overrides = tmp_path / "broken"
-    overrides.mkdir()
-    (overrides / "index.html").write_text("{{ no_such_function() }}\n", encoding="utf-8")
+def test_a_build_stopped_while_reading_drops_the_queued_avatars(site, avatar_server):
+    """Avatars are fetched while member files are still read. When the build stops there
+    (here `--fatal warnings` on the last file), the queued avatars are dropped, not fetched."""
     members = 40
     for number in range(members):
-        site.member(f"m{number}", f"Member {number}", email=f"m{number}@example.org")
+        site.member(f"m{number:02d}", f"Member {number}", email=f"m{number}@example.org")
+    site.member("zz-no-name", body="A member file without a Name.")
     avatar_server.latency = 0.25
     done = site.build_cli(
+        "--fatal",
+        "warnings",
         AVATAR_GRAVATAR_URL=avatar_server.gravatar_url,
         AVATAR_GITHUB_URL=avatar_server.github_url,
         AVATAR_CONCURRENCY=2,
-        THEME_TEMPLATES_OVERRIDES=[str(overrides)],
     )
     assert done.returncode != 0
-    assert "no_such_function" in done.stdout + done.stderr
+    assert "zz-no-name" in done.stdout + done.stderr
     avatar_server.wait_idle(timeout=5)
-    # Draining the queue would have asked for every member (40 requests, 2 at a time).
+    # Working through the queue would have asked for every member (40 requests, 2 at a time).
     assert avatar_server.count() < members // 2
+    assert not list(site.out.rglob("*.html"))  # and no page was written
 
 
 def test_earlier_builds_are_released(site, caplog):

@@ -20,15 +20,13 @@ class AvatarBook:
     every URI of a 10,000-member site would hold a third more memory for the whole build.
     """
 
-    def __init__(self, settings: dict[str, Any], job: Any = None):
+    def __init__(self, settings: dict[str, Any]):
         self.sizes: dict[str, int] = {
             name: int(css) for name, css in settings["AVATAR_SIZES"].items()
         }
         self.density = int(settings["AVATAR_DENSITY"])
         self.fmt = settings["AVATAR_FORMAT"]
         self._images: dict[str, dict[int, bytes]] = {}
-        # The build's AvatarJob while avatars still resolve: asked for a member not yet here.
-        self._job = job
         self.members: dict[str, Any] = {}
         self._by_name: dict[str, Any] = {}
 
@@ -38,10 +36,9 @@ class AvatarBook:
             self._by_name.setdefault(member.name.casefold(), member)
 
     def add_outcomes(self, outcomes: list[Any]) -> None:
-        """Keep every member's images once the job is done, and let the job go."""
+        """Keep the images of every resolved member."""
         for outcome in outcomes:
             self.add_images(outcome.slug, outcome.images)
-        self._job = None
 
     def add_images(self, slug: str, images: dict[int, bytes]) -> None:
         """Keep the encoded images of one member (by pixel size) by CSS size."""
@@ -75,10 +72,7 @@ class AvatarBook:
         member = self.member(who)
         if member is None:
             return ""
-        css = self.css_size(size)
-        if member.slug not in self._images and self._job is not None:
-            self.add_images(member.slug, self._job.images(member.slug))
-        encoded = self._images.get(member.slug, {}).get(css)
+        encoded = self._images.get(member.slug, {}).get(self.css_size(size))
         return imaging.data_uri(encoded, self.fmt) if encoded else ""
 
     def img(self, who: Any, size: str | int = "list", **attrs: Any) -> Markup:

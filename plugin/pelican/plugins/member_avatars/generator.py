@@ -12,7 +12,7 @@ from pelican.generators import Generator
 from pelican.utils import get_date, order_content
 
 from .book import CONTEXT_KEY, AvatarBook
-from .build import AvatarJob, close_leftover_jobs
+from .build import AvatarJob
 from .community import Event, Group, Member, name_sort_key
 from .sources import upload_path
 
@@ -21,11 +21,8 @@ TEMPLATES = os.path.join(os.path.dirname(__file__), "templates")
 
 
 class CommunityGenerator(Generator):
-    """Members, groups and events.
-
-    Avatars resolve in a pool from the moment each member file is read; a page waits for the
-    avatars it shows, and `generate_output` waits for all of them before it returns.
-    """
+    """Members, groups and events. Avatars resolve in a pool from the moment each member file
+    is read, and every one is in before `generate_context` returns: no page waits on one."""
 
     def __init__(self, *args: Any, **kwargs: Any):
         super().__init__(*args, **kwargs)
@@ -35,7 +32,6 @@ class CommunityGenerator(Generator):
         self.members: list[Member] = []
         self.events: list[Event] = []
         self.groups: list[Group] = []
-        self.job: AvatarJob | None = None
 
     # --- reading ----------------------------------------------------------------------------
     def _read(self, paths: list[str], content_class: type) -> list[tuple[str, Any]]:
@@ -124,19 +120,15 @@ class CommunityGenerator(Generator):
 
     # --- Pelican's steps --------------------------------------------------------------------
     def generate_context(self) -> None:
-        close_leftover_jobs()  # of an earlier build in this process that failed halfway
-        job = AvatarJob(self.settings) if self.settings["AVATAR_SOURCES"] else None
-        self.job = job
-        try:
-            self.members = self.read_members(accepted=job.add if job else None)
-        except BaseException:
-            if job:
-                job.close()
-            raise
-        self.events = self.read_events({member.slug: member for member in self.members})
-        self.groups = self.build_groups()
+        job = AvatarJob(self.settings)
+        with job:  # an error while reading drops the queued avatars and closes the job
+            self.members = self.read_members(accepted=job.add)
+            self.events = self.read_events({member.slug: member for member in self.members})
+            self.groups = self.build_groups()
+            outcomes = job.finish()
 
-        book = AvatarBook(self.settings, job)
+        book = AvatarBook(self.settings)
+        book.add_outcomes(outcomes)
         book.add_members(self.members)
         self.context[CONTEXT_KEY] = book
         self.context["members"] = self.members
@@ -165,20 +157,10 @@ class CommunityGenerator(Generator):
                 **kwargs,
             )
 
-        job = self.job
-        if job is None:
-            for member in self.members:
-                write(member.save_as, "member", member.url, member=member)
-        else:
-            with job:
-                # Each profile as soon as its avatar is ready; the pages that show everyone
-                # after every avatar is in.
-                for member in job.in_completion_order(self.members):
-                    write(member.save_as, "member", member.url, member=member)
-                self.context[CONTEXT_KEY].add_outcomes(job.finish())
-            self.job = None
         if self.members:
             write(self.settings["MEMBERS_SAVE_AS"], "members", self.settings["MEMBERS_URL"])
+        for member in self.members:
+            write(member.save_as, "member", member.url, member=member)
         for group in self.groups:
             write(group.save_as, "group", group.url, group=group)
         if self.events:
