@@ -73,3 +73,23 @@ def test_conditional_headers_are_sent(avatar_server):
 )
 def test_refusal(url, allowed, refused):
     assert bool(refusal(url, set(allowed))) is refused
+
+
+def test_proxy_settings_come_from_the_environment(avatar_server, monkeypatch):
+    """HTTP_PROXY is used, NO_PROXY exempts a host: read once per build, not per request."""
+    key = gravatar_hash("a@example.org")
+    avatar_server.set_gravatar(key, make_jpeg((1, 2, 3)))
+    url = avatar_server.gravatar_url.format(hash=key, size=96)
+    for name in ("http_proxy", "https_proxy", "all_proxy", "no_proxy"):
+        monkeypatch.delenv(name, raising=False)
+        monkeypatch.delenv(name.upper(), raising=False)
+    monkeypatch.setenv("HTTP_PROXY", f"http://127.0.0.1:{closed_port()}")
+    with fetcher(AVATAR_RETRIES=0) as client:
+        answer = client.get(url)
+    assert answer.outcome == "failed"  # through the (closed) proxy
+    assert avatar_server.count() == 0
+    monkeypatch.setenv("NO_PROXY", "127.0.0.1")
+    with fetcher(AVATAR_RETRIES=0) as client:
+        assert client.get(url).outcome == "ok"
+        assert client.get(url).outcome == "ok"
+    assert avatar_server.count() == 2

@@ -8,6 +8,7 @@ timeout per member).
 
 from __future__ import annotations
 
+import os
 import threading
 import time
 from dataclasses import dataclass
@@ -82,6 +83,13 @@ class Fetcher:
         self.session.headers["Accept"] = "image/webp,image/png,image/jpeg,image/*;q=0.8"
         # Images come compressed already; a gzip body could inflate a thousandfold per read.
         self.session.headers["Accept-Encoding"] = "identity"
+        # requests would read the proxy, no_proxy, .netrc and CA-bundle settings from the
+        # environment again on every request (half a millisecond each); read them once.
+        self.session.trust_env = False
+        self.session.verify = (
+            os.environ.get("REQUESTS_CA_BUNDLE") or os.environ.get("CURL_CA_BUNDLE") or True
+        )
+        self._proxies_by_host: dict[str, dict[str, str]] = {}
         self._slots = threading.BoundedSemaphore(max(1, int(settings["AVATAR_CONCURRENCY"])))
         self._lock = threading.Lock()
         self._refused_in_a_row: dict[str, int] = {}
@@ -129,6 +137,14 @@ class Fetcher:
             url = urljoin(url, location)
         return failed(f"more than {MAX_REDIRECTS} redirects")
 
+    def _proxies(self, url: str) -> dict[str, str]:
+        """The environment's proxies for this URL's host ({} when no_proxy exempts it)."""
+        host = host_of(url)
+        proxies = self._proxies_by_host.get(host)
+        if proxies is None:
+            proxies = self._proxies_by_host[host] = requests.utils.get_environ_proxies(url)
+        return proxies
+
     def _host_down(self, url: str) -> str:
         host = host_of(url)
         with self._lock:
@@ -149,7 +165,12 @@ class Fetcher:
                 self.requests_made += 1
             try:
                 response = self.session.get(
-                    url, headers=headers, stream=True, allow_redirects=False, timeout=self.timeout
+                    url,
+                    headers=headers,
+                    proxies=self._proxies(url),
+                    stream=True,
+                    allow_redirects=False,
+                    timeout=self.timeout,
                 )
             except requests.RequestException as exc:
                 self._note_connection(url, refused=_is_connect_failure(exc))

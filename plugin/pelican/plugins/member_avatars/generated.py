@@ -79,7 +79,7 @@ def render_generated(
     text = _drawable(initials(name))
     background = colour_for(slug)
     return {
-        size: imaging.encode(_draw(text, background, size), fmt, quality)
+        size: imaging.encode(_draw(text, background, size), fmt, quality, flat=True)
         for size in sorted({int(size) for size in pixel_sizes}, reverse=True)
     }
 

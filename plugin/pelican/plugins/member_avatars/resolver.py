@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
 from . import generated, imaging
-from .fetch import Fetcher
+from .fetch import Answer, Fetcher
 from .freshness import Action, Entry, Failure, decide, failure_until
 from .settings import pixel_sizes
 from .sources import Candidate, candidates, upload_path
@@ -202,30 +202,34 @@ class Resolver:
             entry = None  # the body is gone from the cache: fetch it again
         if cache_only:
             raise NeedsWork
-        return self._ask(url, entry if action is Action.REVALIDATE else None)
+        return self._ask(url, entry if action is Action.REVALIDATE else None, failure is not None)
 
-    def _ask(self, url: str, entry: Entry | None) -> RemoteResult:
+    def _ask(self, url: str, entry: Entry | None, failed_before: bool = True) -> RemoteResult:
+        """Request `url` and store the answer; `failed_before` False: there is no remembered
+        failure to clear (saves a cache write per avatar on a cold build)."""
         assert self.fetcher is not None
         answer = self.fetcher.get(
             url, entry.etag if entry else None, entry.last_modified if entry else None
         )
         now = time.time()
         if answer.outcome == "none":
-            self.store.put_entry(url, Entry(fetched_at=now))
-            self.store.clear_failure(url)
+            with self.store.transaction():
+                self.store.put_entry(url, Entry(fetched_at=now))
+                if failed_before:
+                    self.store.clear_failure(url)
             return RemoteResult(None)
         if answer.outcome == "not_modified" and entry is not None:
             images = self._rendered_from_cache(entry.body_sha)
             if images is not None:
-                self._keep(url, entry, now, answer.etag, answer.last_modified)
+                self._keep(url, entry, now, answer, failed_before)
                 return RemoteResult(images, "revalidated")
-            return self._ask(url, None)
+            return self._ask(url, None, failed_before)
         if answer.outcome == "ok":
             sha = sha256(answer.body)
             if entry is not None and entry.body_sha == sha:
                 images = self._rendered_from_cache(sha)
                 if images is not None:
-                    self._keep(url, entry, now, answer.etag, answer.last_modified)
+                    self._keep(url, entry, now, answer, failed_before)
                     return RemoteResult(images, "revalidated")
             try:
                 images, fresh_render = self._render_new(sha, answer.body)
@@ -237,7 +241,8 @@ class Resolver:
                     self.store.put_rendered(self._render_key(sha), images)
                 self.store.put_body(sha, answer.body)
                 self.store.put_entry(url, Entry(now, sha, answer.etag, answer.last_modified))
-                self.store.clear_failure(url)
+                if failed_before:
+                    self.store.clear_failure(url)
             return RemoteResult(images, "fetched")
         return self._failed(url, entry, answer.reason or "unexpected answer", answer.retry_after)
 
@@ -258,13 +263,14 @@ class Resolver:
         return RemoteResult(None, problem=f"{reason}; using the next source")
 
     def _keep(
-        self, url: str, entry: Entry, now: float, etag: str | None, last_modified: str | None
+        self, url: str, entry: Entry, now: float, answer: Answer, failed_before: bool
     ) -> None:
-        self.store.put_entry(
-            url,
-            Entry(now, entry.body_sha, etag or entry.etag, last_modified or entry.last_modified),
-        )
-        self.store.clear_failure(url)
+        etag = answer.etag or entry.etag
+        last_modified = answer.last_modified or entry.last_modified
+        with self.store.transaction():
+            self.store.put_entry(url, Entry(now, entry.body_sha, etag, last_modified))
+            if failed_before:
+                self.store.clear_failure(url)
 
     # --- rendering --------------------------------------------------------------------------
     def _render_key(self, source_id: str) -> str:
