@@ -93,3 +93,28 @@ def test_proxy_settings_come_from_the_environment(avatar_server, monkeypatch):
         assert client.get(url).outcome == "ok"
         assert client.get(url).outcome == "ok"
     assert avatar_server.count() == 2
+
+
+def test_one_connection_serves_request_after_request(avatar_server):
+    """Keep-alive: images, 404s, 304s and redirects all leave their connection reusable."""
+    key = gravatar_hash("a@example.org")
+    avatar_server.set_gravatar(key, make_jpeg((1, 2, 3)))
+    avatar_server.set_github("octo", make_jpeg((4, 5, 6)))
+    image = avatar_server.gravatar_url.format(hash=key, size=96)
+    missing = avatar_server.gravatar_url.format(hash="0" * 64, size=96)
+    redirected = avatar_server.github_url.format(user="octo", size=96)
+    with fetcher(AVATAR_CONCURRENCY=1) as client:
+        first = client.get(image)
+        answers = [first, client.get(missing), client.get(image, etag=first.etag)]
+        answers += [client.get(redirected), client.get(image), client.get(missing)]
+    assert [answer.outcome for answer in answers] == [
+        "ok",
+        "none",
+        "not_modified",
+        "ok",
+        "ok",
+        "none",
+    ]
+    records = avatar_server.requests
+    assert len(records) == 7  # the redirect is two requests
+    assert len({record.client_port for record in records}) == 1

@@ -26,6 +26,9 @@ MAX_REDIRECTS = 5
 HOST_DOWN_AFTER = 3
 # A Retry-After longer than this is not waited for within a build; the failure is remembered.
 LONGEST_RETRY_WAIT = 5.0
+# Answers without an image whose declared body is at most this long are read to the end, so
+# their connection is reused (keep-alive) rather than closed.
+SMALL_BODY = 64 * 1024
 
 
 @dataclass(frozen=True)
@@ -177,7 +180,22 @@ class Fetcher:
                 return failed(_describe(exc)), None
             self._note_connection(url, refused=False)
             with response:
-                return self._answer(response)
+                answer, location = self._answer(response)
+                if response.status_code != 200:
+                    self._discard_small_body(response)
+                return answer, location
+
+    def _discard_small_body(self, response: requests.Response) -> None:
+        """Read the short body of an answer without an image (a 404 page, a redirect), so
+        its connection can serve the next request; anything else closes the connection."""
+        declared = response.headers.get("Content-Length", "")
+        small = declared.isdigit() and int(declared) <= SMALL_BODY
+        if response.status_code == 304 or small:
+            try:
+                self._read_capped(response)
+            except (requests.RequestException, urllib3.exceptions.HTTPError, OSError, BodyRefused):
+                return  # the connection is closed with the response
+            response.raw.release_conn()
 
     def _answer(self, response: requests.Response) -> tuple[Answer, str | None]:
         status = response.status_code
@@ -198,6 +216,9 @@ class Fetcher:
             return failed(_describe(exc)), None
         except BodyRefused as exc:
             return failed(str(exc)), None
+        # The whole body is read: the connection goes back to the pool for the next request.
+        # (requests would close it, as the body was not read through requests.)
+        response.raw.release_conn()
         return Answer(
             "ok",
             body=body,

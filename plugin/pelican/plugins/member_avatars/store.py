@@ -7,6 +7,8 @@ builds share one cache and lets a build killed mid-fetch leave a usable cache be
 
 from __future__ import annotations
 
+import contextlib
+import threading
 import time
 from collections.abc import Iterator
 from typing import Any
@@ -26,12 +28,18 @@ class AvatarStore:
         self.directory = directory
         # No size-based eviction: avatars are small and `pelican-avatars prune` drops unused ones.
         self._cache = diskcache.Cache(directory, eviction_policy="none")
+        # SQLite lets one writer in at a time, and a writer that finds the lock taken sleeps
+        # in growing steps (1, 2, 5, 10, 15, 20, 25 ms ...) before trying again: the pool's
+        # workers queue on this lock instead, and each is let in the moment the last is done.
+        # Other processes sharing the cache still meet SQLite's own lock.
+        self._writing = threading.RLock()
 
     def _get(self, key: str) -> Any:
         return self._cache.get(key)
 
     def _set(self, key: str, value: Any, expire: float | None = None) -> None:
-        self._cache.set(key, value, expire=expire)
+        with self._writing:
+            self._cache.set(key, value, expire=expire)
 
     def close(self) -> None:
         self._cache.close()
@@ -62,11 +70,13 @@ class AvatarStore:
         key = f"fail:{url}"
         # Looking is a cheap read; a delete is a write transaction even when nothing is there.
         if key in self._cache:
-            self._cache.delete(key)
+            self.delete(key)
 
-    def transaction(self) -> Any:
+    @contextlib.contextmanager
+    def transaction(self) -> Iterator[None]:
         """Group several writes in one transaction (one lock, one commit)."""
-        return self._cache.transact()
+        with self._writing, self._cache.transact():
+            yield
 
     def body(self, sha: str) -> bytes | None:
         value = self._get(f"body:{sha}")
@@ -101,10 +111,12 @@ class AvatarStore:
         return (key for key in self._cache.iterkeys() if isinstance(key, str))
 
     def delete(self, key: str) -> None:
-        self._cache.delete(key)
+        with self._writing:
+            self._cache.delete(key)
 
     def clear(self) -> int:
-        return self._cache.clear()
+        with self._writing:
+            return self._cache.clear()
 
     def size_on_disk(self) -> int:
         return int(self._cache.volume())
