@@ -324,6 +324,10 @@ class _Handler(http.server.BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"
     server_version = "AvatarServer/1.0"
     sys_version = ""
+    # Headers and body go out in separate writes: with Nagle's algorithm on, the body waits
+    # for the client's delayed ACK of the headers (40 ms on Linux) on every keep-alive
+    # request. Real avatar services do not add that, so neither does this server.
+    disable_nagle_algorithm = True
     server: _HTTPServer
 
     _record: RequestRecord | None = None
