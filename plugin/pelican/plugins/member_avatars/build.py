@@ -40,7 +40,10 @@ class AvatarJob:
     ):
         self.settings = settings
         self.announce = announce
-        self.started = time.monotonic()
+        # For the summary: the time spent answering from the cache; once a member went to the
+        # pool, the time from then until the last avatar is in (reading overlaps with it).
+        self.lookup_seconds = 0.0
+        self.first_queued: float | None = None
         self._exit = contextlib.ExitStack()
         self.fetcher: Fetcher | None = None
         self.resolver: Resolver | None = None
@@ -59,10 +62,14 @@ class AvatarJob:
         if self.resolver is None:
             self._answers.append(Outcome(member.slug, member.source_path))
             return
+        started = time.monotonic()
         try:
             self._answers.append(self.resolver.resolve(member, cache_only=True))
         except NeedsWork:
             self._answers.append(self._start_pool().submit(self.resolver.resolve, member))
+            if self.first_queued is None:
+                self.first_queued = started
+        self.lookup_seconds += time.monotonic() - started
 
     def _start_pool(self) -> ThreadPoolExecutor:
         if self._pool is None:
@@ -88,10 +95,13 @@ class AvatarJob:
                     answer = answer.result()
                     advance()
                 outcomes.append(answer)
+        seconds = self.lookup_seconds
+        if self.first_queued is not None:
+            seconds = time.monotonic() - self.first_queued
         requests_made = self.fetcher.requests_made if self.fetcher else 0
         self.close()
         if self.announce and self.resolver is not None and outcomes:
-            report(outcomes, requests_made, time.monotonic() - self.started)
+            report(outcomes, requests_made, seconds)
         return outcomes
 
     def close(self) -> None:
