@@ -118,3 +118,17 @@ def test_one_connection_serves_request_after_request(avatar_server):
     records = avatar_server.requests
     assert len(records) == 7  # the redirect is two requests
     assert len({record.client_port for record in records}) == 1
+
+
+def test_a_404_that_never_sends_its_body_costs_no_timeout(avatar_server):
+    """Reading the short body of a 404 (to keep the connection) must not wait for bytes a
+    server declares and never sends: the answer is "none" at once, the connection dropped."""
+    key = gravatar_hash("a@example.org")
+    avatar_server.set_behaviour(key, "status", code=404, headers={"Content-Length": "100"})
+    url = avatar_server.gravatar_url.format(hash=key, size=96)
+    with fetcher(AVATAR_TIMEOUT=3) as client:
+        started = time.monotonic()
+        answer = client.get(url)
+        waited = time.monotonic() - started
+    assert answer.outcome == "none"
+    assert waited < 1.5  # not AVATAR_TIMEOUT (3 s)

@@ -149,6 +149,23 @@ def test_members_sharing_an_avatar_cause_one_request(remote_site, avatar_server,
     assert remote_site.avatar("members/index.html", "grace2").data == first
 
 
+def test_members_sharing_a_failing_avatar_get_the_same_warning(site, avatar_server, caplog):
+    """The first member's worker asks (and fails) while later member files are still read:
+    the last member must get that same answer, not a remembered failure "not asked again"."""
+    site.settings.update(AVATAR_GRAVATAR_URL=avatar_server.gravatar_url, AVATAR_RETRIES=0)
+    avatar_server.set_behaviour(gravatar_hash("shared@example.org"), "status", code=500)
+    site.member("aa-first", "First Sharer", email="shared@example.org")
+    for number in range(200):
+        site.member(f"filler-{number:03d}", f"Filler {number}")
+    site.member("zz-last", "Last Sharer", email="shared@example.org")
+    result = site.build(caplog)
+    assert avatar_server.count(gravatar_hash("shared@example.org")) == 1
+    for slug in ("aa-first", "zz-last"):
+        [warning] = [w for w in result.warnings if f"{slug}.md" in w]
+        assert "HTTP 500; using the next source" in warning
+        assert "not asked again" not in warning
+
+
 def test_requests_in_flight_are_bounded_and_parallel(site, avatar_server, caplog):
     site.settings.update(AVATAR_GRAVATAR_URL=avatar_server.gravatar_url, AVATAR_CONCURRENCY=3)
     for number in range(12):

@@ -48,10 +48,12 @@ class AvatarJob:
         self.fetcher: Fetcher | None = None
         self.resolver: Resolver | None = None
         if settings["AVATAR_SOURCES"]:
-            if store is None:
-                os.makedirs(settings["AVATAR_CACHE_PATH"], exist_ok=True)
-                store = self._exit.enter_context(AvatarStore(settings["AVATAR_CACHE_PATH"]))
-            self.resolver = Resolver(settings, store, None, time.time())
+            with self._exit.pop_all() as opened:  # closed again if anything below fails
+                if store is None:
+                    os.makedirs(settings["AVATAR_CACHE_PATH"], exist_ok=True)
+                    store = opened.enter_context(AvatarStore(settings["AVATAR_CACHE_PATH"]))
+                self.resolver = Resolver(settings, store, None, time.time())
+                self._exit = opened.pop_all()
         self._pool: ThreadPoolExecutor | None = None
         self.members: list[Any] = []
         self._answers: list[Outcome | Future] = []

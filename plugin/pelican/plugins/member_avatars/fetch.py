@@ -29,6 +29,7 @@ LONGEST_RETRY_WAIT = 5.0
 # Answers without an image whose declared body is at most this long are read to the end, so
 # their connection is reused (keep-alive) rather than closed.
 SMALL_BODY = 64 * 1024
+SMALL_BODY_WAIT = 0.2  # seconds such a body may take to arrive
 
 
 @dataclass(frozen=True)
@@ -187,15 +188,21 @@ class Fetcher:
 
     def _discard_small_body(self, response: requests.Response) -> None:
         """Read the short body of an answer without an image (a 404 page, a redirect), so
-        its connection can serve the next request; anything else closes the connection."""
+        its connection can serve the next request. Only briefly: a body that is not there at
+        once (a server that declares bytes it never sends) costs the connection, not time."""
         declared = response.headers.get("Content-Length", "")
         small = declared.isdigit() and int(declared) <= SMALL_BODY
-        if response.status_code == 304 or small:
-            try:
-                self._read_capped(response)
-            except (requests.RequestException, urllib3.exceptions.HTTPError, OSError, BodyRefused):
-                return  # the connection is closed with the response
-            response.raw.release_conn()
+        connection = response.raw.connection
+        sock = getattr(connection, "sock", None)
+        if not (response.status_code == 304 or small) or sock is None:
+            return  # the connection is closed with the response
+        try:
+            # The next request on this connection sets its own read timeout again.
+            sock.settimeout(SMALL_BODY_WAIT)
+            self._read_capped(response, SMALL_BODY_WAIT)
+        except (requests.RequestException, urllib3.exceptions.HTTPError, OSError, BodyRefused):
+            return  # the connection is closed with the response
+        response.raw.release_conn()
 
     def _answer(self, response: requests.Response) -> tuple[Answer, str | None]:
         status = response.status_code
@@ -226,13 +233,16 @@ class Fetcher:
             last_modified=response.headers.get("Last-Modified"),
         ), None
 
-    def _read_capped(self, response: requests.Response) -> bytes:
+    def _read_capped(self, response: requests.Response, seconds: float | None = None) -> bytes:
+        """The whole body, refused beyond AVATAR_MAX_BYTES or after `seconds` (default
+        AVATAR_TIMEOUT)."""
         declared = response.headers.get("Content-Length", "")
         if declared.isdigit() and int(declared) > self.max_bytes:
             raise BodyRefused(
                 f"body of {declared} bytes is over AVATAR_MAX_BYTES ({self.max_bytes})"
             )
-        deadline = time.monotonic() + self.timeout
+        limit = self.timeout if seconds is None else seconds
+        deadline = time.monotonic() + limit
         chunks: list[bytes] = []
         received = 0
         while True:

@@ -76,6 +76,11 @@ class OncePerKey:
                 raise
         return future.result()
 
+    def started(self, key: str) -> bool:
+        """Whether `compute` has been started for `key` in this build."""
+        with self._lock:
+            return key in self._futures
+
 
 class Resolver:
     """The avatar work of one build; thread-safe; holds no resource of its own."""
@@ -186,6 +191,10 @@ class Resolver:
         """A remote avatar through the cache: at most one request per URL and build."""
         entry = self.store.entry(url)
         failure = None if self.offline else self.store.failure(url)
+        if cache_only and self._remote.started(url):
+            # Another member's worker asks this URL in this build (what is in the cache may be
+            # its half-written answer): wait for that answer, as the pool's members do.
+            raise NeedsWork
         action = decide(entry, failure, self.now, self.settings["AVATAR_MAX_AGE"], self.offline)
         if action is Action.SKIP:
             if failure:

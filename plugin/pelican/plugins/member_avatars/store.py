@@ -18,7 +18,8 @@ import diskcache
 from .freshness import Entry, Failure
 
 # Bump when the image pipeline changes what it writes, so old renders are not reused.
-RENDER_VERSION = 1
+# 2: generated avatars became lossless WebP, and resizing box-reduces first.
+RENDER_VERSION = 2
 
 
 class AvatarStore:
