@@ -54,6 +54,14 @@ def test_every_page_shows_avatars_of_the_right_size(community, caplog):
     ]
 
 
+def test_a_site_without_members_gets_no_avatar_cache(site, caplog, capsys):
+    site.write("pages/about.md", "Title: About\n\nNo members yet.\n")
+    site.build(caplog)
+    assert any(site.out.rglob("about*.html"))
+    assert not (site.cache / "avatars").exists()
+    assert "Avatars:" not in capsys.readouterr().out
+
+
 def test_no_avatar_sources_writes_every_page_without_avatars(community, caplog, capsys):
     community.build(caplog, AVATAR_SOURCES=[])
     pages = set(community.all_output())

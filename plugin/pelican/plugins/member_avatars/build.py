@@ -45,15 +45,9 @@ class AvatarJob:
         self.lookup_seconds = 0.0
         self.first_queued: float | None = None
         self._exit = contextlib.ExitStack()
+        self._store = store
         self.fetcher: Fetcher | None = None
         self.resolver: Resolver | None = None
-        if settings["AVATAR_SOURCES"]:
-            with self._exit.pop_all() as opened:  # closed again if anything below fails
-                if store is None:
-                    os.makedirs(settings["AVATAR_CACHE_PATH"], exist_ok=True)
-                    store = opened.enter_context(AvatarStore(settings["AVATAR_CACHE_PATH"]))
-                self.resolver = Resolver(settings, store, None, time.time())
-                self._exit = opened.pop_all()
         self._pool: ThreadPoolExecutor | None = None
         self.members: list[Any] = []
         self._answers: list[Outcome | Future] = []
@@ -61,17 +55,31 @@ class AvatarJob:
     def add(self, member: Any) -> None:
         """Answer `member` from the cache now, or hand its avatar to the pool."""
         self.members.append(member)
-        if self.resolver is None:
+        if not self.settings["AVATAR_SOURCES"]:
             self._answers.append(Outcome(member.slug, member.source_path))
             return
+        resolver = self._open()
         started = time.monotonic()
         try:
-            self._answers.append(self.resolver.resolve(member, cache_only=True))
+            self._answers.append(resolver.resolve(member, cache_only=True))
         except NeedsWork:
-            self._answers.append(self._start_pool().submit(self.resolver.resolve, member))
+            self._answers.append(self._start_pool().submit(resolver.resolve, member))
             if self.first_queued is None:
                 self.first_queued = started
         self.lookup_seconds += time.monotonic() - started
+
+    def _open(self) -> Resolver:
+        """The cache (and resolver), opened with the first member: a site without members
+        gets no cache folder."""
+        if self.resolver is None:
+            with contextlib.ExitStack() as opened:  # closed again if anything below fails
+                store = self._store
+                if store is None:
+                    os.makedirs(self.settings["AVATAR_CACHE_PATH"], exist_ok=True)
+                    store = opened.enter_context(AvatarStore(self.settings["AVATAR_CACHE_PATH"]))
+                self.resolver = Resolver(self.settings, store, None, time.time())
+                self._exit.enter_context(opened.pop_all())
+        return self.resolver
 
     def _start_pool(self) -> ThreadPoolExecutor:
         if self._pool is None:
