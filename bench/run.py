@@ -552,28 +552,32 @@ def _flatness(results: dict[int, dict[str, Build]]) -> None:
         say(f"{verdict(None)} cost per member flat from N=100 to N=10000: needs two sizes")
         return
     partial = "" if sizes[0] <= 100 and sizes[-1] >= 10000 else " (partial: not N=100…10000)"
-    times = {n: 1000 * (results[n]["cold"].wall - results[n]["floor"].wall) / n for n in sizes}
-    reference = times[sizes[0]]
-    ok = reference > 0 and all(0.7 <= v / reference <= 1.3 for v in times.values())
-    shown = ", ".join(f"N={n}: {v:.2f} ms" for n, v in times.items())
-    say(f"{verdict(ok)} cold time over floor per member within ±30% of N={sizes[0]}: {shown}")
-    # Memory has a fixed part (threads, Pillow's codecs, SQLite, the HTTP session) that
-    # dwarfs a hundred members, so what must stay flat is the cost of each further member.
-    extra = {n: results[n]["cold"].peak_mib - results[n]["floor"].peak_mib for n in sizes}
-    marginal = [
-        (low, high, 1024 * (extra[high] - extra[low]) / (high - low))
-        for low, high in itertools.pairwise(sizes)
-    ]
-    shown = ", ".join(f"N={low}→{high}: {kib:.2f} KiB" for low, high, kib in marginal)
-    fixed = extra[sizes[0]] - marginal[0][2] * sizes[0] / 1024
-    steady = None
-    if len(marginal) > 1:
-        first = marginal[0][2]
-        steady = first > 0 and all(0.7 <= kib / first <= 1.3 for _, _, kib in marginal)
-    say(
-        f"{verdict(steady)} cold peak memory over floor per further member within ±30% "
-        f"between sizes: {shown} (fixed part about {fixed:.0f} MiB){partial}"
-    )
+    # Both have a fixed part (starting the pool, loading Pillow's codecs, opening SQLite and
+    # the HTTP session) that dwarfs a hundred members, so what must stay flat is the cost of
+    # each further member, between one size and the next.
+    for label, unit, cost in (
+        ("cold time over floor", "ms", lambda b: 1000 * (b["cold"].wall - b["floor"].wall)),
+        (
+            "cold peak memory over floor",
+            "KiB",
+            lambda b: 1024 * (b["cold"].peak_mib - b["floor"].peak_mib),
+        ),
+    ):
+        totals = {n: cost(results[n]) for n in sizes}
+        marginal = [
+            (low, high, (totals[high] - totals[low]) / (high - low))
+            for low, high in itertools.pairwise(sizes)
+        ]
+        shown = ", ".join(f"N={low}→{high}: {each:.2f} {unit}" for low, high, each in marginal)
+        fixed = totals[sizes[0]] - marginal[0][2] * sizes[0]
+        steady = None
+        if len(marginal) > 1:
+            first = marginal[0][2]
+            steady = first > 0 and all(0.7 <= each / first <= 1.3 for _, _, each in marginal)
+        say(
+            f"{verdict(steady)} {label} per further member within ±30% between sizes: "
+            f"{shown} (fixed part about {fixed:.0f} {unit}){partial}"
+        )
 
 
 # --------------------------------------------------------------------------- main
