@@ -17,6 +17,20 @@ RED, GREEN, BLUE, YELLOW = (210, 20, 20), (20, 170, 20), (20, 20, 210), (230, 23
 PIXEL_SIZES = [320, 96, 64]
 
 
+# What an upright picture must be turned by to be stored with each EXIF orientation: the
+# inverse of what the reader must do to show it upright.
+STORED_AS = {
+    1: None,
+    2: Image.Transpose.FLIP_LEFT_RIGHT,
+    3: Image.Transpose.ROTATE_180,
+    4: Image.Transpose.FLIP_TOP_BOTTOM,
+    5: Image.Transpose.TRANSPOSE,
+    6: Image.Transpose.ROTATE_90,
+    7: Image.Transpose.TRANSVERSE,
+    8: Image.Transpose.ROTATE_270,
+}
+
+
 def sha256(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 

@@ -19,6 +19,7 @@ from hostile import (
     BLUE,
     GREEN,
     RED,
+    STORED_AS,
     YELLOW,
     cache_keys,
     encode,
@@ -189,19 +190,6 @@ def quadrants_at(avatar_image: Image.Image) -> list[tuple[int, ...]]:
     low, high = side // 4, side * 3 // 4
     rgb = avatar_image.convert("RGB")
     return [rgb.getpixel(point) for point in [(low, low), (high, low), (low, high), (high, high)]]
-
-
-# What an upright picture must be turned by to be stored with each EXIF orientation.
-STORED_AS = {
-    1: None,
-    2: Image.Transpose.FLIP_LEFT_RIGHT,
-    3: Image.Transpose.ROTATE_180,
-    4: Image.Transpose.FLIP_TOP_BOTTOM,
-    5: Image.Transpose.TRANSPOSE,
-    6: Image.Transpose.ROTATE_90,
-    7: Image.Transpose.TRANSVERSE,
-    8: Image.Transpose.ROTATE_270,
-}
 
 
 def oriented_jpeg(orientation: int) -> bytes:

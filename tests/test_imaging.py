@@ -9,12 +9,11 @@ import base64
 import io
 import random
 import statistics
-import struct
 import warnings
-import zlib
 from pathlib import Path
 
 import pytest
+from hostile import STORED_AS, encode, png_claiming
 from pelican.plugins.member_avatars import imaging
 from pelican.plugins.member_avatars.imaging import ImageRejected
 from PIL import Image, ImageCms, ImageDraw, ImageFile, ImageFilter
@@ -22,12 +21,6 @@ from PIL import Image, ImageCms, ImageDraw, ImageFile, ImageFilter
 FORMATS = ["webp", "png", "jpeg"]
 MAX_PIXELS = 40_000_000
 RED, GREEN, BLUE, YELLOW = (255, 0, 0), (0, 255, 0), (0, 0, 255), (255, 255, 0)
-
-
-def encode(img: Image.Image, fmt: str, **params) -> bytes:
-    buffer = io.BytesIO()
-    img.save(buffer, fmt, **params)
-    return buffer.getvalue()
 
 
 def decode(data: bytes) -> Image.Image:
@@ -72,15 +65,6 @@ def photo(seed: int, width: int = 640, height: int = 480) -> bytes:
     img = img.filter(ImageFilter.GaussianBlur(6))
     noise = Image.effect_noise((width, height), 6).convert("RGB")
     return encode(Image.blend(img, noise, 0.15), "JPEG", quality=92)
-
-
-def png_claiming(width: int, height: int) -> bytes:
-    """A valid 1×1 PNG whose IHDR (with a correct CRC) claims `width` × `height` pixels."""
-    data = bytearray(encode(Image.new("RGB", (1, 1), RED), "PNG"))
-    assert data[12:16] == b"IHDR"
-    data[16:24] = struct.pack(">II", width, height)
-    data[29:33] = struct.pack(">I", zlib.crc32(bytes(data[12:29])))
-    return bytes(data)
 
 
 # crop_box
@@ -186,20 +170,6 @@ def test_icc_profile_is_applied_before_it_is_stripped():
 
 
 # orientation
-
-
-# What an upright picture must be turned by to be stored with each EXIF orientation: the
-# inverse of what the reader must do to show it upright.
-STORED_AS = {
-    1: None,
-    2: Image.Transpose.FLIP_LEFT_RIGHT,
-    3: Image.Transpose.ROTATE_180,
-    4: Image.Transpose.FLIP_TOP_BOTTOM,
-    5: Image.Transpose.TRANSPOSE,
-    6: Image.Transpose.ROTATE_90,
-    7: Image.Transpose.TRANSVERSE,
-    8: Image.Transpose.ROTATE_270,
-}
 
 
 @pytest.mark.parametrize("source_format", ["JPEG", "PNG", "WEBP"])

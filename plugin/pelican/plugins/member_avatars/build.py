@@ -49,12 +49,10 @@ class AvatarJob:
         self.fetcher: Fetcher | None = None
         self.resolver: Resolver | None = None
         self._pool: ThreadPoolExecutor | None = None
-        self.members: list[Any] = []
         self._answers: list[Outcome | Future] = []
 
     def add(self, member: Any) -> None:
         """Answer `member` from the cache now, or hand its avatar to the pool."""
-        self.members.append(member)
         if not self.settings["AVATAR_SOURCES"]:
             self._answers.append(Outcome(member.slug, member.source_path))
             return
