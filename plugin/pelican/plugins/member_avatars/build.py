@@ -168,8 +168,11 @@ def kind(warning: str) -> str:
     return re.sub(r"\d+(\.\d+)?", "N", masked)
 
 
-def summary_line(outcomes: list[Outcome], requests_made: int, seconds: float) -> str:
+def summary_line(
+    outcomes: list[Outcome], requests_made: int, seconds: float, now: float | None = None
+) -> str:
     """ "Avatars: 3 from cache, 0 revalidated, ..., 1 failed (2 requests) in 0.4 s"."""
+    now = time.time() if now is None else now
     counts = Counter(outcome.how for outcome in outcomes if outcome.how)
     failed = sum(outcome.failures for outcome in outcomes)
     labels = {"cache": "from cache"}
@@ -178,4 +181,18 @@ def summary_line(outcomes: list[Outcome], requests_made: int, seconds: float) ->
     missing = sum(1 for outcome in outcomes if not outcome.how)
     if missing:
         parts.append(f"{missing} without avatar")
-    return f"Avatars: {', '.join(parts)} ({requests_made} requests) in {seconds:.2f} s"
+    line = f"Avatars: {', '.join(parts)} ({requests_made} requests) in {seconds:.2f} s"
+    remembered = [until for outcome in outcomes for until in outcome.remembered]
+    if remembered:
+        line += f"; {len(remembered)} failed in an earlier build, {retry_note(remembered, now)}"
+    return line
+
+
+def retry_note(untils: list[float], now: float) -> str:
+    """ "asked again in 12 min" (the soonest) for remembered failures."""
+    wait = max(0.0, min(untils) - now)
+    if wait < 90:
+        return f"asked again in {wait:.0f} s"
+    if wait < 90 * 60:
+        return f"asked again in {wait / 60:.0f} min"
+    return f"asked again in {wait / 3600:.1f} h"

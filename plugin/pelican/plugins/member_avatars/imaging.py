@@ -53,10 +53,15 @@ _WHITE = (255, 255, 255)
 
 
 class ImageRejected(Exception):
-    """A source that is not a usable image.
+    """A source that is not a usable image: the source's fault, not ours.
 
     `str(exc)` is a short human reason, e.g. "not an image" or "truncated image data".
     """
+
+
+class EncodeFailed(Exception):
+    """A decoded image that this machine could not resize or encode (an encoder missing from
+    this Pillow, memory): a local failure, never to be blamed on the source."""
 
 
 def crop_box(width: int, height: int) -> tuple[int, int, int, int]:
@@ -107,15 +112,30 @@ def render_sizes(
     img = open_image(data, max_pixels)
     try:
         square = _prepare(img, sizes[0], keep_alpha=fmt != "jpeg")
-        encoded = {}
-        for size in sizes:  # largest first: each size is resampled from the one before
-            square = _resize(square, size)
-            encoded[size] = encode(square, fmt, quality)
-        return encoded
     except _DECODE_ERRORS as exc:
         raise ImageRejected(_decode_reason(exc)) from None
     finally:
         img.close()
+    return encode_sizes(square, sizes, fmt, quality)
+
+
+def encode_sizes(square: Image.Image, sizes: list[int], fmt: str, quality: int) -> dict[int, bytes]:
+    """Resample the decoded `square` to each of `sizes` (largest first) and encode each.
+
+    Raises `EncodeFailed`: the pixels are decoded, so what fails here fails on this machine.
+    """
+    encoded = {}
+    try:
+        for size in sizes:  # largest first: each size is resampled from the one before
+            square = _resize(square, size)
+            encoded[size] = encode(square, fmt, quality)
+    except (*_DECODE_ERRORS, MemoryError) as exc:
+        raise EncodeFailed(_local_reason(exc)) from None
+    return encoded
+
+
+def _local_reason(exc: BaseException) -> str:
+    return f"{type(exc).__name__}: {exc}" if str(exc) else type(exc).__name__
 
 
 def encode(img: Image.Image, fmt: str, quality: int, flat: bool = False) -> bytes:
@@ -131,23 +151,29 @@ def encode(img: Image.Image, fmt: str, quality: int, flat: bool = False) -> byte
     saved_info, img.info = img.info, {}
     buffer = io.BytesIO()
     try:
-        if fmt == "webp":
-            # libwebp's effort: measured on 320-px photos at quality 60, method 6 takes 14 ms
-            # for 3.0 KB, 4 takes 9 ms for 3.7 KB, 2 takes 3 ms for 3.9 KB; at 96 px, 6 and 4
-            # differ by 20 bytes. A cold build encodes every size of hundreds of avatars.
-            if flat:
-                # Lossless "quality" is effort: 10 at method 1 is as small as more effort here.
-                img.save(buffer, "WEBP", lossless=True, quality=10, method=1)
-            else:
-                method = 4 if max(img.size) <= 128 else 2
-                img.save(buffer, "WEBP", quality=quality, method=method)
-        elif fmt == "jpeg":
-            img.save(buffer, "JPEG", quality=quality, optimize=True, progressive=False)
-        else:
-            img.save(buffer, "PNG", optimize=True)
+        _save(img, buffer, fmt, quality, flat)
+    except (*_DECODE_ERRORS, MemoryError) as exc:
+        raise EncodeFailed(_local_reason(exc)) from None
     finally:
         img.info = saved_info
     return buffer.getvalue()
+
+
+def _save(img: Image.Image, buffer: io.BytesIO, fmt: str, quality: int, flat: bool) -> None:
+    if fmt == "webp":
+        # libwebp's effort: measured on 320-px photos at quality 60, method 6 takes 14 ms
+        # for 3.0 KB, 4 takes 9 ms for 3.7 KB, 2 takes 3 ms for 3.9 KB; at 96 px, 6 and 4
+        # differ by 20 bytes. A cold build encodes every size of hundreds of avatars.
+        if flat:
+            # Lossless "quality" is effort: 10 at method 1 is as small as more effort here.
+            img.save(buffer, "WEBP", lossless=True, quality=10, method=1)
+        else:
+            method = 4 if max(img.size) <= 128 else 2
+            img.save(buffer, "WEBP", quality=quality, method=method)
+    elif fmt == "jpeg":
+        img.save(buffer, "JPEG", quality=quality, optimize=True, progressive=False)
+    else:
+        img.save(buffer, "PNG", optimize=True)
 
 
 def data_uri(encoded: bytes, fmt: str) -> str:

@@ -38,6 +38,8 @@ class Outcome:
     images: dict[int, bytes] = field(default_factory=dict)
     warnings: list[str] = field(default_factory=list)
     failures: int = 0
+    # Until when sources that failed in an earlier build are left alone (that build warned).
+    remembered: list[float] = field(default_factory=list)
 
 
 class NeedsWork(Exception):
@@ -49,6 +51,7 @@ class RemoteResult:
     images: dict[int, bytes] | None
     how: str | None = None
     problem: str = ""
+    remembered_until: float | None = None  # a failure an earlier build warned about
 
 
 class OncePerKey:
@@ -113,10 +116,12 @@ class Resolver:
         if not self.sizes:
             return outcome
         for candidate in candidates(member, self.settings, max(self.sizes)):
-            images, how, problem = self._try(candidate, member, cache_only)
+            images, how, problem, remembered_until = self._try(candidate, member, cache_only)
             if problem:
                 outcome.warnings.append(problem)
                 outcome.failures += 1
+            if remembered_until is not None:
+                outcome.remembered.append(remembered_until)
             if images:
                 outcome.source, outcome.how, outcome.images = candidate.kind, how, images
                 break
@@ -124,12 +129,16 @@ class Resolver:
 
     def _try(
         self, candidate: Candidate, member: Any, cache_only: bool
-    ) -> tuple[dict | None, str | None, str]:
+    ) -> tuple[dict | None, str | None, str, float | None]:
         if candidate.kind == "upload":
             images, problem = self.upload(candidate.target, cache_only)
-            return images, "uploaded", problem
+            return images, "uploaded", problem, None
         if candidate.kind == "generated":
-            return self.generated(member.name, member.slug, cache_only), "generated", ""
+            try:
+                images = self.generated(member.name, member.slug, cache_only)
+            except imaging.EncodeFailed as exc:
+                return None, None, f"generated avatar could not be encoded here: {exc}", None
+            return images, "generated", "", None
         if cache_only:
             # No request can happen in this pass, so there is nothing to do once per URL.
             result = self.remote(candidate.target, cache_only=True)
@@ -138,7 +147,7 @@ class Resolver:
         problem = (
             f"{SOURCE_LABELS[candidate.kind]} avatar: {result.problem}" if result.problem else ""
         )
-        return result.images, result.how, problem
+        return result.images, result.how, problem, result.remembered_until
 
     # --- uploads ----------------------------------------------------------------------------
     def upload(
@@ -170,6 +179,10 @@ class Resolver:
             images, sha = self._render(data)
         except imaging.ImageRejected as exc:
             return None, f"Avatar file {relative!r} refused: {exc}; using the next source"
+        except imaging.EncodeFailed as exc:
+            return None, (
+                f"Avatar file {relative!r} could not be encoded here ({exc}); using the next source"
+            )
         self.store.put_upload_sha(stamp, sha)
         return images, ""
 
@@ -189,6 +202,15 @@ class Resolver:
     # --- remote -----------------------------------------------------------------------------
     def remote(self, url: str, cache_only: bool = False) -> RemoteResult:
         """A remote avatar through the cache: at most one request per URL and build."""
+        try:
+            return self._remote_through_cache(url, cache_only)
+        except imaging.EncodeFailed as exc:
+            # This machine's fault, not the server's: nothing is remembered as a failure.
+            return RemoteResult(
+                None, problem=f"could not encode the image here ({exc}); using the next source"
+            )
+
+    def _remote_through_cache(self, url: str, cache_only: bool) -> RemoteResult:
         entry = self.store.entry(url)
         failure = None if self.offline else self.store.failure(url)
         if cache_only and self._remote.started(url):
@@ -198,7 +220,8 @@ class Resolver:
         action = decide(entry, failure, self.now, self.settings["AVATAR_MAX_AGE"], self.offline)
         if action is Action.SKIP:
             if failure:
-                return RemoteResult(None, problem=f"{failure.reason} (not asked again yet)")
+                # The build that saw it warned; this one counts it in the summary line.
+                return RemoteResult(None, remembered_until=failure.until)
             return RemoteResult(None)
         if action is Action.USE:
             if entry is None or not entry.has_image:
@@ -244,6 +267,9 @@ class Resolver:
                 images, fresh_render = self._render_new(sha, answer.body)
             except imaging.ImageRejected as exc:
                 return self._failed(url, entry, f"the answer is not a usable image ({exc})", None)
+            except imaging.EncodeFailed:
+                self._keep_unrendered(url, sha, answer)
+                raise
             # One transaction for all a new avatar writes: concurrent workers queue on it.
             with self.store.transaction():
                 if fresh_render:
@@ -270,6 +296,13 @@ class Resolver:
             if images is not None:
                 return RemoteResult(images, "cache", f"{reason}; keeping the cached copy")
         return RemoteResult(None, problem=f"{reason}; using the next source")
+
+    def _keep_unrendered(self, url: str, sha: str, answer: Answer) -> None:
+        """A body that could not be rendered here: kept, under an entry that is stale at once,
+        so the next build asks again (conditionally) and renders it from the kept body."""
+        with self.store.transaction():
+            self.store.put_body(sha, answer.body)
+            self.store.put_entry(url, Entry(0.0, sha, answer.etag, answer.last_modified))
 
     def _keep(
         self, url: str, entry: Entry, now: float, answer: Answer, failed_before: bool
