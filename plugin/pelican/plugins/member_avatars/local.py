@@ -9,7 +9,7 @@ import logging
 import os
 from typing import Any
 
-from . import generated, imaging
+from . import encoding, generated, imaging
 from .rendering import RenderCache, sha256
 from .results import How, SourceResult
 from .sources import upload_path
@@ -65,7 +65,7 @@ class LocalSources:
             images, sha = self.renders.render(data)
         except imaging.ImageRejected as exc:
             return _refused(f"Avatar file {relative!r} refused: {exc}")
-        except imaging.EncodeFailed as exc:
+        except encoding.EncodeFailed as exc:
             return _refused(f"Avatar file {relative!r} could not be encoded here ({exc})")
         self.store.put_upload_sha(stamp, sha)
         logger.debug("[member_avatars] upload %s rendered", relative)
@@ -89,7 +89,7 @@ class LocalSources:
                 images = generated.render_generated(
                     name, slug, self.renders.sizes, self.renders.fmt, self.renders.quality
                 )
-            except imaging.EncodeFailed as exc:
+            except encoding.EncodeFailed as exc:
                 return SourceResult(problem=f"generated avatar could not be encoded here: {exc}")
             self.renders.put(source_id, images)
         return SourceResult(images, How.GENERATED)

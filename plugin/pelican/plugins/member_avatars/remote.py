@@ -14,7 +14,7 @@ from collections.abc import Callable
 from concurrent.futures import Future
 from typing import Any, TypeVar
 
-from . import imaging
+from . import encoding, imaging
 from .fetch import Answer, Fetcher
 from .freshness import Action, Entry, Failure, decide, failure_until
 from .rendering import RenderCache, sha256
@@ -104,7 +104,7 @@ class RemoteSource:
         an e-mail hash)."""
         try:
             return self._once.get(url, lambda: self._resolve(url, label))
-        except imaging.EncodeFailed as exc:
+        except encoding.EncodeFailed as exc:
             # This machine's fault, not the server's: nothing is remembered as a failure.
             return SourceResult(
                 problem=f"could not encode the image here ({exc}); using the next source"
@@ -174,7 +174,7 @@ class RemoteSource:
         except imaging.ImageRejected as exc:
             reason = f"the answer is not a usable image ({exc})"
             return self._failed(url, label, entry, reason, None)
-        except imaging.EncodeFailed:
+        except encoding.EncodeFailed:
             # Kept under an entry that is stale at once: the next build asks again
             # (conditionally) and renders the kept body.
             self._record(url, Entry(0.0, sha, answer.etag, answer.last_modified), False, answer)
