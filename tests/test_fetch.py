@@ -1,11 +1,13 @@
-"""The fetcher on its own, against real sockets on 127.0.0.1."""
+"""The fetcher on its own, against real sockets on 127.0.0.1; its URL checks as pure functions."""
 
 import socket
 import time
 
 import pytest
 from avatar_server import gravatar_hash, make_jpeg
-from pelican.plugins.member_avatars.fetch import HOST_DOWN_AFTER, Fetcher, refusal
+from pelican.plugins.member_avatars.fetch import Fetcher
+from pelican.plugins.member_avatars.hosts import redirect_target, refusal
+from pelican.plugins.member_avatars.routes import HOST_DOWN_AFTER
 from pelican.plugins.member_avatars.settings import DEFAULTS
 
 
@@ -58,21 +60,97 @@ def test_conditional_headers_are_sent(avatar_server):
     assert "test-agent" in avatar_server.requests[-1].header("User-Agent")
 
 
-@pytest.mark.parametrize(
-    ("url", "allowed", "refused"),
-    [
-        ("https://www.gravatar.com/avatar/x", ["www.gravatar.com"], False),
-        ("https://WWW.Gravatar.com/avatar/x", ["www.gravatar.com"], False),
-        ("https://evil.example/avatar/x", ["www.gravatar.com"], True),
-        ("http://127.0.0.1:8080/x", ["127.0.0.1"], False),
-        ("http://127.0.0.1:8080/x", ["127.0.0.1:9090"], True),
-        ("http://127.0.0.1:9090/x", ["127.0.0.1:9090"], False),
-        ("file:///etc/passwd", ["127.0.0.1"], True),
-        ("http://www.gravatar.com@evil.example/x", ["www.gravatar.com"], True),
-    ],
-)
+# One row per URL: (url, allow-list, the refusal it gets: "" when it may be requested).
+REFUSALS = {
+    "allowed host": ("https://www.gravatar.com/avatar/x", ["www.gravatar.com"], ""),
+    "upper-case host": ("https://WWW.Gravatar.com/avatar/x", ["www.gravatar.com"], ""),
+    "upper-case scheme": ("HTTPS://www.gravatar.com/avatar/x", ["www.gravatar.com"], ""),
+    "host not allowed": ("https://evil.example/x", ["www.gravatar.com"], "AVATAR_ALLOWED_HOSTS"),
+    "any port of a host": ("http://127.0.0.1:8080/x", ["127.0.0.1"], ""),
+    "other port": ("http://127.0.0.1:8080/x", ["127.0.0.1:9090"], "AVATAR_ALLOWED_HOSTS"),
+    "allowed port": ("http://127.0.0.1:9090/x", ["127.0.0.1:9090"], ""),
+    "default port spelt out": ("https://www.gravatar.com/x", ["www.gravatar.com:443"], ""),
+    "file: scheme": ("file:///etc/passwd", ["127.0.0.1"], "scheme"),
+    "no scheme": ("//127.0.0.1/x", ["127.0.0.1"], "scheme"),
+    "user info": ("http://www.gravatar.com@evil.example/x", ["www.gravatar.com"], "user info"),
+    "user info before an allowed host": ("http://evil@127.0.0.1/x", ["127.0.0.1"], "user info"),
+    "empty user info": ("http://@127.0.0.1/x", ["127.0.0.1"], "user info"),
+    "%40 in user info": ("http://a%40b@127.0.0.1/x", ["127.0.0.1"], "user info"),
+    "%40 in the host": ("http://127.0.0.1%40evil.example/x", ["127.0.0.1"], "ALLOWED_HOSTS"),
+    "backslash before @": ("http://evil.example:80\\@127.0.0.1:80/x", ["127.0.0.1"], "backslash"),
+    "backslash after the scheme": ("http:/\\127.0.0.1/x", ["127.0.0.1"], "backslash"),
+    "backslashes for slashes": ("http:\\\\127.0.0.1/x", ["127.0.0.1"], "backslash"),
+    "backslash in the path": ("http://127.0.0.1/a\\b", ["127.0.0.1"], "backslash"),
+    "tab in the host": ("http://127.0.0.1\t/x", ["127.0.0.1"], "whitespace"),
+    "newline in the host": ("http://127.0.0\n.1/x", ["127.0.0.1"], "whitespace"),
+    "space in the host": ("http://127.0.0.1 /x", ["127.0.0.1"], "whitespace"),
+    "leading space": (" http://127.0.0.1/x", ["127.0.0.1"], "whitespace"),
+    "NUL byte": ("http://127.0.0.1\x00.evil.example/x", ["127.0.0.1"], "control"),
+    "ideographic space": ("http://127.0.0.1\u3000/x", ["127.0.0.1"], "whitespace"),
+    "trailing dot": ("http://127.0.0.1./x", ["127.0.0.1"], "AVATAR_ALLOWED_HOSTS"),
+    "IPv6 loopback": ("http://[::1]:8080/x", ["127.0.0.1"], "AVATAR_ALLOWED_HOSTS"),
+    "IPv4-mapped IPv6": ("http://[::ffff:127.0.0.1]/x", ["127.0.0.1"], "AVATAR_ALLOWED_HOSTS"),
+    "IPv6 allowed bare": ("http://[::1]:8080/x", ["::1"], ""),
+    "IPv6 allowed in brackets": ("http://[::1]:8080/x", ["[::1]"], ""),
+    "IPv6 allowed with port": ("http://[::1]:8080/x", ["[::1]:8080"], ""),
+    "IPv6 other port": ("http://[::1]:8081/x", ["[::1]:8080"], "AVATAR_ALLOWED_HOSTS"),
+    "decimal IP": ("http://2130706433/x", ["127.0.0.1"], "AVATAR_ALLOWED_HOSTS"),
+    "short IP": ("http://127.1/x", ["127.0.0.1"], "AVATAR_ALLOWED_HOSTS"),
+    "percent-encoded host": ("http://gr%61vatar.com/x", ["gravatar.com"], "two hosts"),
+    "fullwidth digits": ("http://\uff11\uff12\uff17.0.0.1/x", ["127.0.0.1"], "malformed"),
+    "soft hyphen": ("http://www.grav\u00adatar.com/x", ["www.gravatar.com"], "malformed"),
+    "two ports": ("http://127.0.0.1:80:81/x", ["127.0.0.1"], "malformed"),
+    "port out of range": ("http://127.0.0.1:99999/x", ["127.0.0.1"], "malformed"),
+    "signed port": ("http://127.0.0.1:+80/x", ["127.0.0.1"], "malformed"),
+    "no host": ("http:///127.0.0.1/x", ["127.0.0.1"], "malformed"),
+    "@ after a fragment mark": ("http://127.0.0.1#@evil.example/x", ["127.0.0.1"], ""),
+    "@ after a query mark": ("http://127.0.0.1?@evil.example/x", ["127.0.0.1"], ""),
+}
+
+
+@pytest.mark.parametrize(("url", "allowed", "refused"), REFUSALS.values(), ids=REFUSALS.keys())
 def test_refusal(url, allowed, refused):
-    assert bool(refusal(url, set(allowed))) is refused
+    reason = refusal(url, set(allowed))
+    if refused:
+        assert refused in reason
+    else:
+        assert reason == ""
+
+
+# One row per Location: where a redirect from BASE leads (on 127.0.0.1:8000 only) and why it is
+# refused: at once for the Location itself, or as the URL it leads to.
+BASE = "http://127.0.0.1:8000/avatar/x"
+REDIRECTS = {
+    "path": ("/other.png", "http://127.0.0.1:8000/other.png", ""),
+    "relative path": ("other.png", "http://127.0.0.1:8000/avatar/other.png", ""),
+    "scheme-relative, other host": ("//evil.example/x", "http://evil.example/x", "ALLOWED_HOSTS"),
+    "scheme-relative, other port": ("//127.0.0.1:9/x", "http://127.0.0.1:9/x", "ALLOWED_HOSTS"),
+    "scheme-relative user info": ("//127.0.0.1:8000@evil.example/x", "", "user info"),
+    "triple slash": ("///evil.example/x", "http://127.0.0.1:8000/evil.example/x", ""),
+    "backslash path": ("/\\evil.example/x", "", "backslash"),
+    "backslash before @": ("http://127.0.0.1:9\\@127.0.0.1:8000/x", "", "backslash"),
+    "same scheme, backslash": ("http:/\\evil.example/x", "", "backslash"),
+    "tab before @": ("http://127.0.0.1:9\t@127.0.0.1:8000/x", "", "whitespace"),
+    "newline in the host": ("http://evil.\nexample/x", "", "whitespace"),
+    "leading space": (" //evil.example/x", "", "whitespace"),
+    "other scheme": ("ftp://127.0.0.1:8000/x", "", "scheme"),
+}
+
+
+def redirect_refusal(location: str) -> tuple[str, str]:
+    target, reason = redirect_target(BASE, location)
+    return target, reason or refusal(target, {"127.0.0.1:8000"})
+
+
+@pytest.mark.parametrize(("location", "url", "refused"), REDIRECTS.values(), ids=REDIRECTS.keys())
+def test_redirect_refusal(location, url, refused):
+    target, reason = redirect_refusal(location)
+    if url:
+        assert target == url
+    if refused:
+        assert refused in reason
+    else:
+        assert reason == ""
 
 
 def test_proxy_settings_come_from_the_environment(avatar_server, monkeypatch):
