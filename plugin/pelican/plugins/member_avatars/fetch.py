@@ -18,7 +18,7 @@ import urllib3.exceptions
 
 from .freshness import parse_retry_after
 from .hosts import client_target, redirect_target, refusal
-from .routes import Route, RouteHealth, counts_against, is_connect_failure, route_of
+from .routes import RouteHealth, counts_against, is_connect_failure, route_of
 
 MAX_REDIRECTS = 5
 # A Retry-After longer than this is not waited for within a build; the failure is remembered.
@@ -107,12 +107,7 @@ class Fetcher:
             reason = refusal(url, self.allowed_hosts)
             if reason:
                 return failed(reason)
-            proxies = self._proxies(url)
-            route = route_of(url, proxies)
-            reason = self._routes.given_up(route)
-            if reason:
-                return failed(reason)
-            answer, location = self._request(url, headers, proxies, route)
+            answer, location = self._request(url, headers)
             if location is None:
                 return answer
             url, reason = redirect_target(url, location)
@@ -128,11 +123,16 @@ class Fetcher:
             proxies = self._proxies_by_host[host] = requests.utils.get_environ_proxies(url)
         return proxies
 
-    def _request(
-        self, url: str, headers: dict[str, str], proxies: dict[str, str], route: Route
-    ) -> tuple[Answer, str | None]:
+    def _request(self, url: str, headers: dict[str, str]) -> tuple[Answer, str | None]:
         """One HTTP exchange; returns the answer, or the Location of a redirect."""
+        proxies = self._proxies(url)
+        route = route_of(url, proxies)
         with self._slots:
+            # Asked once a slot is free: the requests that waited for one while others failed
+            # are given up too, not sent one timeout after another.
+            reason = self._routes.given_up(route)
+            if reason:
+                return failed(reason), None
             with self._lock:
                 self.requests_made += 1
             try:
