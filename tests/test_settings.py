@@ -142,7 +142,7 @@ BAD = [
     ("AVATAR_TIMEOUT", -5),
     ("AVATAR_TIMEOUT", 301),
     ("AVATAR_TIMEOUT", "10"),
-    ("AVATAR_MAX_BYTES", 100),
+    ("AVATAR_MAX_BYTES", 0),
     ("AVATAR_MAX_BYTES", 10**12),
     ("AVATAR_MAX_PIXELS", 0),
     ("AVATAR_MAX_PIXELS", 10**12),

@@ -202,7 +202,7 @@ RULES: dict[str, Callable[[str, Any], Any]] = {
     "AVATAR_RETRIES": integer(0, 10),
     "AVATAR_OFFLINE": flag,
     "AVATAR_TIMEOUT": seconds(300, zero_allowed=False),
-    "AVATAR_MAX_BYTES": integer(1024, 100 * 1024 * 1024, " of bytes"),
+    "AVATAR_MAX_BYTES": integer(1, 100 * 1024 * 1024, " of bytes"),
     "AVATAR_MAX_PIXELS": integer(1, 100_000_000, " of pixels"),
     "AVATAR_CONCURRENCY": integer(1, 64),
     "AVATAR_PROGRESS": flag,
