@@ -7,6 +7,7 @@ import time
 import pytest
 from avatar_server import gravatar_hash, make_jpeg
 from hostile import generated_avatar, warnings_about
+from pelican.plugins.member_avatars.config import config_of
 from pelican.plugins.member_avatars.fetch import Fetcher
 from pelican.plugins.member_avatars.hosts import redirect_target, refusal
 from pelican.plugins.member_avatars.routes import HOST_DOWN_AFTER
@@ -20,7 +21,8 @@ def closed_port():
 
 
 def fetcher(**settings):
-    return Fetcher({**DEFAULTS, "AVATAR_ALLOWED_HOSTS": ["127.0.0.1"], **settings}, "test-agent")
+    config = config_of({**DEFAULTS, "AVATAR_ALLOWED_HOSTS": ["127.0.0.1"], **settings})
+    return Fetcher(config, "test-agent")
 
 
 class SilentServer:

@@ -5,6 +5,7 @@ from io import BytesIO
 
 import pytest
 from avatar_server import make_jpeg
+from pelican.plugins.member_avatars.config import config_of
 from pelican.plugins.member_avatars.fetch import Answer
 from pelican.plugins.member_avatars.freshness import Entry, Failure
 from pelican.plugins.member_avatars.remote import RemoteSource
@@ -25,6 +26,7 @@ SETTINGS = {
 }
 BODY = make_jpeg((200, 0, 0), size=(20, 20))
 OTHER_BODY = make_jpeg((0, 0, 200), size=(20, 20))
+CONFIG = config_of(SETTINGS)
 OK = Answer("ok", body=BODY, etag='"a"')
 
 
@@ -47,10 +49,8 @@ def store(tmp_path):
 
 
 def source(store, fetcher=None, now=None):
-    renders = RenderCache(SETTINGS, store)
-    return RemoteSource(
-        SETTINGS, renders, (lambda: fetcher) if fetcher else None, now or time.time()
-    )
+    renders = RenderCache(CONFIG, store)
+    return RemoteSource(CONFIG, renders, (lambda: fetcher) if fetcher else None, now or time.time())
 
 
 def seed(store, fetched_at, body=BODY, rendered=True, body_kept=True):
@@ -60,12 +60,12 @@ def seed(store, fetched_at, body=BODY, rendered=True, body_kept=True):
     if body_kept:
         store.put_body(sha, body)
     if rendered:
-        RenderCache(SETTINGS, store).render(body)
+        RenderCache(CONFIG, store).render(body)
     return sha
 
 
 def drop_render(store, sha):
-    store.delete(RenderCache(SETTINGS, store).key(sha))
+    store.delete(RenderCache(CONFIG, store).key(sha))
 
 
 def colour(result):

@@ -9,6 +9,7 @@ from markupsafe import Markup, escape
 
 from . import encoding
 from .community import Member
+from .config import config_of
 
 CONTEXT_KEY = "member_avatar_book"
 
@@ -21,11 +22,10 @@ class AvatarBook:
     """
 
     def __init__(self, settings: dict[str, Any]):
-        self.sizes: dict[str, int] = {
-            name: int(css) for name, css in settings["AVATAR_SIZES"].items()
-        }
-        self.density = int(settings["AVATAR_DENSITY"])
-        self.fmt = settings["AVATAR_FORMAT"]
+        config = config_of(settings)
+        self.sizes: dict[str, int] = dict(config.sizes)
+        self.density = config.density
+        self.fmt = config.fmt
         self._images: dict[str, dict[int, bytes]] = {}
         self.members: dict[str, Any] = {}
         self._by_name: dict[str, Any] = {}

@@ -22,6 +22,7 @@ from typing import Any
 from pelican.log import console
 
 from . import __version__
+from .config import AvatarConfig, config_of
 from .fetch import Fetcher
 from .progress import progress_bar
 from .resolver import Resolver
@@ -38,9 +39,15 @@ class AvatarJob:
     """The avatars of one build's members: `add` each member, then `finish`, inside `with`."""
 
     def __init__(
-        self, settings: dict[str, Any], store: AvatarStore | None = None, announce: bool = True
+        self,
+        settings: dict[str, Any],
+        store: AvatarStore | None = None,
+        announce: bool = True,
+        config: AvatarConfig | None = None,
     ):
         self.settings = settings
+        # The command line resolves with a variant (offline, or everything stale).
+        self.config = config or config_of(settings)
         self.announce = announce
         # For the summary: the time spent answering from the cache; once a member went to the
         # pool, the time from then until the last avatar is in (reading overlaps with it).
@@ -56,7 +63,7 @@ class AvatarJob:
 
     def add(self, member: Any) -> None:
         """Answer `member` from the cache now, or hand its avatar to the pool."""
-        if not self.settings["AVATAR_SOURCES"]:
+        if not self.config.sources:
             self._answers.append(Outcome(member.slug, member.source_path))
             return
         resolver = self._open()
@@ -77,14 +84,14 @@ class AvatarJob:
             with contextlib.ExitStack() as opened:  # closed again if anything below fails
                 store = self._store
                 if store is None:
-                    store = AvatarStore.open(self.settings["AVATAR_CACHE_PATH"])
+                    store = AvatarStore.open(self.config.cache_path)
                     # A damaged cache only warns: what was wrong is logged now, what goes
                     # wrong in the workers once the store is closed (in the build's thread).
                     opened.callback(lambda: log_cache_warnings(store.problems))
                     opened.enter_context(store)
                     log_cache_warnings(store.warnings)
-                http = None if self.settings["AVATAR_OFFLINE"] else self._http
-                self.resolver = Resolver(self.settings, store, http, time.time())
+                http = None if self.config.offline else self._http
+                self.resolver = Resolver(self.settings, self.config, store, http, time.time())
                 self._exit.enter_context(opened.pop_all())
         return self.resolver
 
@@ -92,21 +99,21 @@ class AvatarJob:
         """The build's HTTP session, opened by the first request: a warm build opens none."""
         with self._lock:
             if self.fetcher is None:
-                self.fetcher = self._exit.enter_context(Fetcher(self.settings, USER_AGENT))
+                self.fetcher = self._exit.enter_context(Fetcher(self.config, USER_AGENT))
             return self.fetcher
 
     def _start_pool(self) -> ThreadPoolExecutor:
         if self._pool is None:
             # AVATAR_CONCURRENCY bounds requests in flight (in the Fetcher); a few more workers
             # decode and encode images while the others wait on the network.
-            workers = max(1, int(self.settings["AVATAR_CONCURRENCY"])) + (os.cpu_count() or 1)
+            workers = self.config.concurrency + (os.cpu_count() or 1)
             self._pool = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="avatars")
         return self._pool
 
     def finish(self) -> list[Outcome]:
         """Wait for every avatar, close the job, then log warnings and the summary line."""
         pending = sum(1 for answer in self._answers if isinstance(answer, Future))
-        wanted = self.announce and bool(self.settings["AVATAR_PROGRESS"])
+        wanted = self.announce and self.config.progress
         outcomes = []
         with progress_bar(pending, wanted) as advance:
             for answer in self._answers:
@@ -148,13 +155,15 @@ def resolve_avatars(
     settings: dict[str, Any],
     store: AvatarStore | None = None,
     announce: bool = True,
+    config: AvatarConfig | None = None,
 ) -> list[Outcome]:
     """Resolve the avatars of `members` and return when every thread, socket and file is closed.
 
     `store` is the caller's open cache (the command line's); by default the job opens its own.
     `announce` False: no progress bar, warnings or summary (the command line's own look-ups).
+    `config`: a variant of the site's configuration (offline, or every entry stale).
     """
-    with AvatarJob(settings, store, announce) as job:
+    with AvatarJob(settings, store, announce, config) as job:
         for member in members:
             job.add(member)
         return job.finish()

@@ -12,6 +12,7 @@ import shutil
 import sqlite3
 import sys
 import time
+from dataclasses import replace
 from typing import Any
 
 from pelican import Pelican
@@ -21,6 +22,7 @@ from pelican.settings import read_settings
 
 from .build import resolve_avatars
 from .cache_folder import damaged_copies
+from .config import config_of
 from .generator import CommunityGenerator
 from .plugin import on_initialized
 from .store import AvatarStore, Kind
@@ -71,9 +73,8 @@ def look_up_offline(
 ) -> tuple[list[Any], set[str]]:
     """What an offline build would find for `members`, and the keys it reads; writes nothing."""
     with store.dry_run() as read_keys:
-        outcomes = resolve_avatars(
-            members, {**settings, "AVATAR_OFFLINE": True}, store=store, announce=False
-        )
+        offline = replace(config_of(settings), offline=True)
+        outcomes = resolve_avatars(members, settings, store, announce=False, config=offline)
     return outcomes, read_keys
 
 
@@ -84,7 +85,7 @@ def say(text: str) -> None:
 def command_status(settings: dict[str, Any], store: AvatarStore) -> int:
     members = read_members(settings)
     outcomes, _ = look_up_offline(members, settings, store)
-    kinds = store.count_by_kind(time.time(), settings["AVATAR_MAX_AGE"])
+    kinds = store.count_by_kind(time.time(), config_of(settings).max_age)
     only_generated = sorted(o.slug for o in outcomes if o.how == "generated")
     say(f"Cache: {settings['AVATAR_CACHE_PATH']}")
     say(f"Entries: {sum(kinds.values())}, {store.size_on_disk() / 1024:.1f} KiB on disk")
@@ -101,11 +102,12 @@ def command_status(settings: dict[str, Any], store: AvatarStore) -> int:
 
 def command_refresh(settings: dict[str, Any], store: AvatarStore) -> int:
     members = read_members(settings)
-    if settings["AVATAR_OFFLINE"]:
+    if config_of(settings).offline:
         say("AVATAR_OFFLINE is set: nothing to refresh")
         return EXIT_USAGE
     store.clear_failures()
-    outcomes = resolve_avatars(members, {**settings, "AVATAR_MAX_AGE": 0}, store=store)
+    all_stale = replace(config_of(settings), max_age=0.0)
+    outcomes = resolve_avatars(members, settings, store, config=all_stale)
     return EXIT_FAILED if any(outcome.failures for outcome in outcomes) else EXIT_OK
 
 

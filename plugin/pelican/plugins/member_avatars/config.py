@@ -62,8 +62,14 @@ class AvatarConfig:
 
 
 def config_of(settings: Mapping[str, Any]) -> AvatarConfig:
-    """The validated configuration `configure` stored in Pelican's settings."""
-    return settings[CONFIG_KEY]
+    """The validated configuration `configure` stored in Pelican's settings (checked now when
+    the plugin was not initialised, as in a test that builds a generator by hand)."""
+    config = settings.get(CONFIG_KEY)
+    if config is None:
+        from .settings import apply_defaults
+
+        config = make_config(normalised(apply_defaults(dict(settings))))
+    return config
 
 
 def pixel_sizes_bounded(values: dict[str, Any]) -> None:

@@ -11,11 +11,11 @@ import os
 import threading
 import time
 from dataclasses import dataclass
-from typing import Any
 
 import requests
 import urllib3.exceptions
 
+from .config import AvatarConfig
 from .freshness import parse_retry_after
 from .hosts import client_target, redirect_target, refusal
 from .routes import RouteHealth, counts_against, is_connect_failure, route_of
@@ -49,11 +49,11 @@ def failed(reason: str, retry_after: float | None = None, retryable: bool = Fals
 class Fetcher:
     """Fetches avatar URLs for one build. Close it (or use `with`) when the build is done."""
 
-    def __init__(self, settings: dict[str, Any], user_agent: str):
-        self.allowed_hosts = {host.lower() for host in settings["AVATAR_ALLOWED_HOSTS"]}
-        self.timeout = float(settings["AVATAR_TIMEOUT"])
-        self.max_bytes = int(settings["AVATAR_MAX_BYTES"])
-        self.retries = int(settings["AVATAR_RETRIES"])
+    def __init__(self, config: AvatarConfig, user_agent: str):
+        self.allowed_hosts = config.allowed_hosts
+        self.timeout = config.timeout
+        self.max_bytes = config.max_bytes
+        self.retries = config.retries
         self.session = requests.Session()
         self.session.headers["User-Agent"] = user_agent
         self.session.headers["Accept"] = "image/webp,image/png,image/jpeg,image/*;q=0.8"
@@ -66,7 +66,7 @@ class Fetcher:
             os.environ.get("REQUESTS_CA_BUNDLE") or os.environ.get("CURL_CA_BUNDLE") or True
         )
         self._proxies_by_host: dict[str, dict[str, str]] = {}
-        self._slots = threading.BoundedSemaphore(max(1, int(settings["AVATAR_CONCURRENCY"])))
+        self._slots = threading.BoundedSemaphore(config.concurrency)
         self._lock = threading.Lock()
         self._routes = RouteHealth()
         self.requests_made = 0

@@ -7,9 +7,9 @@ from __future__ import annotations
 
 import logging
 import os
-from typing import Any
 
 from . import encoding, generated, imaging
+from .config import AvatarConfig
 from .rendering import RenderCache, sha256
 from .results import How, SourceResult
 from .sources import upload_path
@@ -24,9 +24,9 @@ def _refused(problem: str) -> SourceResult:
 class LocalSources:
     """Uploads and generated avatars of one build; thread-safe; holds no resource."""
 
-    def __init__(self, settings: dict[str, Any], renders: RenderCache):
-        self.content_root = settings["PATH"]
-        self.max_bytes = int(settings["AVATAR_MAX_BYTES"])
+    def __init__(self, config: AvatarConfig, content_root: str, renders: RenderCache):
+        self.content_root = content_root
+        self.max_bytes = config.max_bytes
         self.renders = renders
         self.store = renders.store
 

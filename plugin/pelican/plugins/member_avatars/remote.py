@@ -12,9 +12,10 @@ import threading
 import time
 from collections.abc import Callable
 from concurrent.futures import Future
-from typing import Any, TypeVar
+from typing import TypeVar
 
 from . import encoding, imaging
+from .config import AvatarConfig
 from .fetch import Answer, Fetcher
 from .freshness import Action, Entry, Failure, decide, failure_until
 from .rendering import RenderCache, sha256
@@ -61,7 +62,7 @@ class RemoteSource:
 
     def __init__(
         self,
-        settings: dict[str, Any],
+        config: AvatarConfig,
         renders: RenderCache,
         fetcher: Callable[[], Fetcher] | None,
         now: float,
@@ -70,8 +71,8 @@ class RemoteSource:
         self.store = renders.store
         self.fetcher = fetcher
         self.now = now
-        self.max_age = settings["AVATAR_MAX_AGE"]
-        self.retry_after = settings["AVATAR_RETRY_AFTER"]
+        self.max_age = config.max_age
+        self.retry_after = config.retry_after
         self._once = OncePerKey()
 
     @property

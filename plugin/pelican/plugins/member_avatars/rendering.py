@@ -4,10 +4,9 @@ is never decoded or encoded again."""
 from __future__ import annotations
 
 import hashlib
-from typing import Any
 
 from . import imaging
-from .settings import pixel_sizes
+from .config import AvatarConfig
 from .store import AvatarStore
 
 
@@ -18,12 +17,12 @@ def sha256(data: bytes) -> str:
 class RenderCache:
     """Each source's images at every pixel size the site uses, in the format it uses."""
 
-    def __init__(self, settings: dict[str, Any], store: AvatarStore):
+    def __init__(self, config: AvatarConfig, store: AvatarStore):
         self.store = store
-        self.fmt = settings["AVATAR_FORMAT"]
-        self.quality = int(settings["AVATAR_QUALITY"])
-        self.max_pixels = int(settings["AVATAR_MAX_PIXELS"])
-        self.sizes = pixel_sizes(settings)
+        self.fmt = config.fmt
+        self.quality = config.quality
+        self.max_pixels = config.max_pixels
+        self.sizes = config.pixel_sizes
 
     def key(self, source_id: str) -> str:
         return self.store.render_key(source_id, self.fmt, self.quality, self.sizes)

@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+from .config import AvatarConfig
 from .fetch import Fetcher
 from .local import LocalSources
 from .remote import RemoteSource
@@ -30,14 +31,15 @@ class Resolver:
     def __init__(
         self,
         settings: dict[str, Any],
+        config: AvatarConfig,
         store: AvatarStore,
         fetcher: Callable[[], Fetcher] | None,
         now: float,
     ):
         self.settings = settings
-        self.renders = RenderCache(settings, store)
-        self.local = LocalSources(settings, self.renders)
-        self.remote = RemoteSource(settings, self.renders, fetcher, now)
+        self.renders = RenderCache(config, store)
+        self.local = LocalSources(config, settings["PATH"], self.renders)
+        self.remote = RemoteSource(config, self.renders, fetcher, now)
 
     def lookup(self, member: Any) -> Outcome | None:
         """The member's avatar from the cache alone, or None when it needs work."""
