@@ -17,7 +17,7 @@ from pelican.plugins.member_avatars.config import (
     placed_cache,
 )
 from pelican.plugins.member_avatars.rules import RULES, SettingError
-from pelican.plugins.member_avatars.settings import DEFAULTS, apply_defaults, pixel_sizes
+from pelican.plugins.member_avatars.settings import DEFAULTS, apply_defaults
 
 # A wide terminal, so Rich does not wrap the one line over several.
 WIDE = {**os.environ, "COLUMNS": "400"}
@@ -185,7 +185,9 @@ def test_the_defaults_pass_and_become_the_config(tmp_path):
     assert config_of(settings) is config
     assert config.sources == tuple(DEFAULTS["AVATAR_SOURCES"])
     assert dict(config.sizes) == DEFAULTS["AVATAR_SIZES"]
-    assert config.pixel_sizes == pixel_sizes(settings)
+    density = DEFAULTS["AVATAR_DENSITY"]
+    expected = sorted({css * density for css in DEFAULTS["AVATAR_SIZES"].values()}, reverse=True)
+    assert config.pixel_sizes == expected
     assert config.allowed_hosts == frozenset(DEFAULTS["AVATAR_ALLOWED_HOSTS"])
     assert config.cache_path == str(tmp_path / "cache" / "avatars")
     assert config.pages["MEMBER_SAVE_AS"] == DEFAULTS["MEMBER_SAVE_AS"]

@@ -67,9 +67,3 @@ def apply_defaults(settings: dict[str, Any]) -> dict[str, Any]:
     if os.environ.get("AVATAR_OFFLINE", "").strip().lower() in {"1", "true", "yes", "on"}:
         settings["AVATAR_OFFLINE"] = True
     return settings
-
-
-def pixel_sizes(settings: dict[str, Any]) -> list[int]:
-    """The pixel sizes (CSS size × density) the site uses, largest first."""
-    density = int(settings["AVATAR_DENSITY"])
-    return sorted({int(css) * density for css in settings["AVATAR_SIZES"].values()}, reverse=True)
