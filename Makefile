@@ -19,7 +19,7 @@ devserver: $(STAMP)
 
 test: $(STAMP)
 	$(BIN)/ruff check .
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest --cov --cov-report=term
 
 bench: $(STAMP)
 	$(BIN)/python bench/run.py $(BENCH_ARGS)

@@ -72,7 +72,7 @@ BEHAVIOURS: dict[str, frozenset[str]] = {
     "svg_body": frozenset(),
     "endless": frozenset({"content_length", "chunked", "cap", "claimed_length"}),
     "bomb": frozenset({"width", "height"}),
-    "redirect": frozenset({"location", "code"}),
+    "redirect": frozenset({"location", "code", "verbatim"}),
     "redirect_loop": frozenset({"code"}),
     "redirect_chain": frozenset({"hops", "code"}),
     "sequence": frozenset({"steps"}),
@@ -651,8 +651,13 @@ class _Handler(http.server.BaseHTTPRequestHandler):
             sent += len(data)
             block = bytes(65536)
 
-    def _behave_redirect(self, key: str, path: str, location: str, code: int = 302) -> None:
-        self._redirect(location, code)
+    def _behave_redirect(
+        self, key: str, path: str, location: str, code: int = 302, verbatim: bool = False
+    ) -> None:
+        if verbatim:  # a relative or odd Location as a hostile server would send it
+            self._send(code, headers={"Location": location})
+        else:
+            self._redirect(location, code)
 
     def _behave_redirect_loop(self, key: str, path: str, code: int = 302) -> None:
         token = self.avatar._token(key)

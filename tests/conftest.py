@@ -1,6 +1,8 @@
 import pytest
-from avatar_server import avatar_server  # noqa: F401  (fixture)
 from sitebuilder import Site
+
+# The `avatar_server` fixture: a local HTTP server that behaves like Gravatar and GitHub.
+pytest_plugins = ["avatar_server"]
 
 
 @pytest.fixture

@@ -26,6 +26,8 @@ import pytest
 from PIL import Image
 from sitebuilder import BASE_SETTINGS, Site, avatars_in
 
+pytestmark = pytest.mark.slow
+
 WAIT = 30.0  # seconds, for the first build and for each rebuild
 REEDIT = 3.0  # seconds without a "-> Modified:" from Pelican before an edit is made again
 RED = (200, 30, 30)

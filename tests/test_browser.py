@@ -26,6 +26,8 @@ import pytest
 from pelican.plugins.member_avatars.settings import DEFAULTS
 from pelican.settings import read_settings
 
+pytestmark = [pytest.mark.browser, pytest.mark.slow]
+
 REPO = Path(__file__).resolve().parent.parent
 DEFAULT_CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [

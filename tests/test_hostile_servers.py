@@ -19,8 +19,9 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import pytest
-from avatar_server import ENDLESS_CAP, gravatar_hash
+from avatar_server import ENDLESS_CAP, AvatarServer, gravatar_hash
 from hostile import (
+    BLUE,
     GREEN,
     RED,
     body_shas,
@@ -89,7 +90,7 @@ ROWS = {
         "redirect", to("http://[::1]:{port}/avatar/{hash}"), "AVATAR_ALLOWED_HOSTS"
     ),
     "redirect with user info before an IP": Row(
-        "redirect", to("http://localhost:{port}@127.0.0.2:{port}/x.png"), "AVATAR_ALLOWED_HOSTS"
+        "redirect", to("http://localhost:{port}@127.0.0.2:{port}/x.png"), "user info"
     ),
     "redirect to a file: URL": Row("redirect", to("file:///etc/passwd"), "scheme"),
     "redirect loop": Row("redirect_loop", reason="redirect loop"),
@@ -204,3 +205,57 @@ def test_endless_body_is_cut_at_max_bytes(hostile_site, avatar_server, caplog):
     # The client stopped reading just past the cap; what the server got out on top of that
     # is what the socket buffers took before its writes failed.
     assert MAX_BYTES < record.bytes_sent < ENDLESS_CAP // 4
+
+
+# Redirects to a second server that is not allowed, written so that one URL parser or another
+# (or a browser) reads them as the allowed one: one row each, with the reason it is refused.
+BYPASSES = {
+    "backslash before @": (
+        "http://127.0.0.1:{other}\\@127.0.0.1:{port}/avatar/{hash}",
+        "backslash",
+    ),
+    "user info naming the allowed server": (
+        "http://127.0.0.1:{port}@127.0.0.1:{other}/avatar/{hash}",
+        "user info",
+    ),
+    "tab before @": ("http://127.0.0.1:{other}\t@127.0.0.1:{port}/avatar/{hash}", "whitespace"),
+    "scheme-relative": ("//127.0.0.1:{other}/avatar/{hash}", "AVATAR_ALLOWED_HOSTS"),
+    "backslash for a slash": ("/\\127.0.0.1:{other}/avatar/{hash}", "backslash"),
+    "%40 for the @": ("http://127.0.0.1:{other}%40127.0.0.1:{port}/avatar/{hash}", "malformed"),
+}
+
+
+@pytest.fixture
+def other_server():
+    """A second avatar server, on a port that is not allowed, with its own picture."""
+    with AvatarServer() as server:
+        server.set_gravatar(HASH, jpeg(BLUE))
+        yield server
+
+
+@pytest.mark.parametrize(("location", "reason"), BYPASSES.values(), ids=BYPASSES.keys())
+def test_redirect_to_a_host_not_allowed_is_never_followed(
+    site, avatar_server, other_server, caplog, location, reason
+):
+    """Only this server's port is allowed: whatever the redirect says, the other server must
+    receive no request, and the member gets the next source with one warning."""
+    site.settings.update(
+        AVATAR_GRAVATAR_URL=avatar_server.gravatar_url,
+        AVATAR_GITHUB_URL=avatar_server.github_url,
+        AVATAR_ALLOWED_HOSTS=[f"127.0.0.1:{avatar_server.port}"],
+    )
+    avatar_server.set_github(GITHUB_USER, GITHUB_BODY)
+    redirect = location.format(port=avatar_server.port, other=other_server.port, hash=HASH)
+    avatar_server.set_behaviour(HASH, "redirect", location=redirect, verbatim=True)
+    site.member("grace", "Grace Hopper", email=EMAIL, github=GITHUB_USER)
+
+    result = site.build(caplog)
+
+    assert other_server.requests == []
+    assert avatar_server.count(HASH) == 1  # the redirect itself
+    assert near(site.avatar("members/index.html", "grace").centre_colour(), GREEN)
+    about = warnings_about(result.warnings, "grace.md")
+    assert len(about) == 1, result.warnings
+    assert "Gravatar" in about[0]
+    assert reason in about[0]
+    assert plugin_warnings(result.warnings) == about

@@ -23,6 +23,8 @@ import pytest
 from PIL import Image
 from sitebuilder import Site, avatars_in
 
+pytestmark = pytest.mark.slow
+
 REPO = Path(__file__).resolve().parent.parent
 DEFAULT_VNU_JAR = REPO / ".ci" / "npm" / "node_modules" / "vnu-jar" / "build" / "dist" / "vnu.jar"
 

@@ -7,7 +7,7 @@ from typing import Any
 from jinja2 import pass_context
 from markupsafe import Markup, escape
 
-from . import imaging
+from . import encoding
 from .community import Member
 
 CONTEXT_KEY = "member_avatar_book"
@@ -73,7 +73,7 @@ class AvatarBook:
         if member is None:
             return ""
         encoded = self._images.get(member.slug, {}).get(self.css_size(size))
-        return imaging.data_uri(encoded, self.fmt) if encoded else ""
+        return encoding.data_uri(encoded, self.fmt) if encoded else ""
 
     def img(self, who: Any, size: str | int = "list", **attrs: Any) -> Markup:
         """The `<img class="avatar">` markup of a member's avatar ("" when there is none)."""

@@ -13,6 +13,7 @@ import contextlib
 import logging
 import os
 import re
+import threading
 import time
 from collections import Counter
 from concurrent.futures import Future, ThreadPoolExecutor
@@ -23,7 +24,8 @@ from pelican.log import console
 from . import __version__
 from .fetch import Fetcher
 from .progress import progress_bar
-from .resolver import HOW, NeedsWork, Outcome, Resolver
+from .resolver import Resolver
+from .results import How, Outcome
 from .store import AvatarStore
 
 logger = logging.getLogger(__name__)
@@ -50,6 +52,7 @@ class AvatarJob:
         self.resolver: Resolver | None = None
         self._pool: ThreadPoolExecutor | None = None
         self._answers: list[Outcome | Future] = []
+        self._lock = threading.Lock()
 
     def add(self, member: Any) -> None:
         """Answer `member` from the cache now, or hand its avatar to the pool."""
@@ -58,9 +61,10 @@ class AvatarJob:
             return
         resolver = self._open()
         started = time.monotonic()
-        try:
-            self._answers.append(resolver.resolve(member, cache_only=True))
-        except NeedsWork:
+        outcome = resolver.lookup(member)
+        if outcome is not None:
+            self._answers.append(outcome)
+        else:
             self._answers.append(self._start_pool().submit(resolver.resolve, member))
             if self.first_queued is None:
                 self.first_queued = started
@@ -75,16 +79,20 @@ class AvatarJob:
                 if store is None:
                     os.makedirs(self.settings["AVATAR_CACHE_PATH"], exist_ok=True)
                     store = opened.enter_context(AvatarStore(self.settings["AVATAR_CACHE_PATH"]))
-                self.resolver = Resolver(self.settings, store, None, time.time())
+                http = None if self.settings["AVATAR_OFFLINE"] else self._http
+                self.resolver = Resolver(self.settings, store, http, time.time())
                 self._exit.enter_context(opened.pop_all())
         return self.resolver
 
+    def _http(self) -> Fetcher:
+        """The build's HTTP session, opened by the first request: a warm build opens none."""
+        with self._lock:
+            if self.fetcher is None:
+                self.fetcher = self._exit.enter_context(Fetcher(self.settings, USER_AGENT))
+            return self.fetcher
+
     def _start_pool(self) -> ThreadPoolExecutor:
         if self._pool is None:
-            assert self.resolver is not None
-            if not self.resolver.offline:
-                self.fetcher = self._exit.enter_context(Fetcher(self.settings, USER_AGENT))
-                self.resolver.fetcher = self.fetcher
             # AVATAR_CONCURRENCY bounds requests in flight (in the Fetcher); a few more workers
             # decode and encode images while the others wait on the network.
             workers = max(1, int(self.settings["AVATAR_CONCURRENCY"])) + (os.cpu_count() or 1)
@@ -168,14 +176,30 @@ def kind(warning: str) -> str:
     return re.sub(r"\d+(\.\d+)?", "N", masked)
 
 
-def summary_line(outcomes: list[Outcome], requests_made: int, seconds: float) -> str:
+def summary_line(
+    outcomes: list[Outcome], requests_made: int, seconds: float, now: float | None = None
+) -> str:
     """ "Avatars: 3 from cache, 0 revalidated, ..., 1 failed (2 requests) in 0.4 s"."""
+    now = time.time() if now is None else now
     counts = Counter(outcome.how for outcome in outcomes if outcome.how)
     failed = sum(outcome.failures for outcome in outcomes)
-    labels = {"cache": "from cache"}
-    parts = [f"{counts.get(how, 0)} {labels.get(how, how)}" for how in HOW]
+    parts = [f"{counts.get(how, 0)} {how.value}" for how in How]
     parts.append(f"{failed} failed")
     missing = sum(1 for outcome in outcomes if not outcome.how)
     if missing:
         parts.append(f"{missing} without avatar")
-    return f"Avatars: {', '.join(parts)} ({requests_made} requests) in {seconds:.2f} s"
+    line = f"Avatars: {', '.join(parts)} ({requests_made} requests) in {seconds:.2f} s"
+    remembered = [until for outcome in outcomes for until in outcome.remembered]
+    if remembered:
+        line += f"; {len(remembered)} failed in an earlier build, {retry_note(remembered, now)}"
+    return line
+
+
+def retry_note(untils: list[float], now: float) -> str:
+    """ "asked again in 12 min" (the soonest) for remembered failures."""
+    wait = max(0.0, min(untils) - now)
+    if wait < 90:
+        return f"asked again in {wait:.0f} s"
+    if wait < 90 * 60:
+        return f"asked again in {wait / 60:.0f} min"
+    return f"asked again in {wait / 3600:.1f} h"

@@ -61,6 +61,9 @@ class Member(Content):
                     "[member_avatars] %s: group %r has no usable slug; left out", source_path, group
                 )
         self.groups: list[Group] = []
+        # Filled in once per build by `relations.link_community`, newest first.
+        self.events: list[Event] = []
+        self.articles: list[Any] = []
 
     def __repr__(self) -> str:
         return f"<Member {self.slug}>"
@@ -94,6 +97,7 @@ class Group(URLWrapper):
     def __init__(self, name: str, settings: dict[str, Any]):
         super().__init__(name, settings)
         self.members: list[Member] = []
+        self.events: list[Event] = []  # newest first, filled in by `relations.link_community`
 
 
 def split_list(raw: Any) -> list[str]:

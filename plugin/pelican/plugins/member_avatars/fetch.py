@@ -1,9 +1,8 @@
 """HTTP for remote avatars: one session per build, bounded in every dimension.
 
-Redirects are followed by hand so that every hop is checked against AVATAR_ALLOWED_HOSTS;
-bodies are streamed and cut at AVATAR_MAX_BYTES; a host that refuses connections again and
-again is not asked for the rest of the build (an offline machine must not sit through one
-timeout per member).
+Redirects are followed by hand so that every hop is checked against AVATAR_ALLOWED_HOSTS
+(see `hosts`); bodies are streamed and cut at AVATAR_MAX_BYTES; a host, or the proxy in between,
+that cannot be reached again and again is not asked for the rest of the build (see `routes`).
 """
 
 from __future__ import annotations
@@ -13,17 +12,15 @@ import threading
 import time
 from dataclasses import dataclass
 from typing import Any
-from urllib.parse import urljoin, urlsplit
 
 import requests
 import urllib3.exceptions
-from urllib3.exceptions import NewConnectionError
 
 from .freshness import parse_retry_after
+from .hosts import client_target, redirect_target, refusal
+from .routes import RouteHealth, counts_against, is_connect_failure, route_of
 
 MAX_REDIRECTS = 5
-# Consecutive refused/unreachable connections after which a host is given up for the build.
-HOST_DOWN_AFTER = 3
 # A Retry-After longer than this is not waited for within a build; the failure is remembered.
 LONGEST_RETRY_WAIT = 5.0
 # Answers without an image whose declared body is at most this long are read to the end, so
@@ -49,31 +46,6 @@ def failed(reason: str, retry_after: float | None = None, retryable: bool = Fals
     return Answer("failed", reason=reason, retry_after=retry_after, retryable=retryable)
 
 
-def host_of(url: str) -> str:
-    """The host (with a port when it has one) that a URL names, lower-cased."""
-    parts = urlsplit(url)
-    host = (parts.hostname or "").lower()
-    return f"{host}:{parts.port}" if parts.port else host
-
-
-def refusal(url: str, allowed_hosts: set[str]) -> str:
-    """Why `url` may not be requested, or "" when it may."""
-    parts = urlsplit(url)
-    if parts.scheme not in {"http", "https"}:
-        return f"refused URL scheme {parts.scheme!r}"
-    host = (parts.hostname or "").lower()
-    if host not in allowed_hosts and host_of(url) not in allowed_hosts:
-        return f"refused host {host_of(url)!r} (not in AVATAR_ALLOWED_HOSTS)"
-    return ""
-
-
-def _is_connect_failure(exc: requests.RequestException) -> bool:
-    if isinstance(exc, requests.ConnectTimeout):
-        return True
-    reason = getattr(exc.args[0], "reason", None) if exc.args else None
-    return isinstance(reason, NewConnectionError | ConnectionRefusedError)
-
-
 class Fetcher:
     """Fetches avatar URLs for one build. Close it (or use `with`) when the build is done."""
 
@@ -96,7 +68,7 @@ class Fetcher:
         self._proxies_by_host: dict[str, dict[str, str]] = {}
         self._slots = threading.BoundedSemaphore(max(1, int(settings["AVATAR_CONCURRENCY"])))
         self._lock = threading.Lock()
-        self._refused_in_a_row: dict[str, int] = {}
+        self._routes = RouteHealth()
         self.requests_made = 0
 
     def close(self) -> None:
@@ -132,54 +104,52 @@ class Fetcher:
             if url in seen:
                 return failed(f"redirect loop at {url}")
             seen.add(url)
-            reason = refusal(url, self.allowed_hosts) or self._host_down(url)
+            reason = refusal(url, self.allowed_hosts)
             if reason:
                 return failed(reason)
             answer, location = self._request(url, headers)
             if location is None:
                 return answer
-            url = urljoin(url, location)
+            url, reason = redirect_target(url, location)
+            if reason:
+                return failed(reason)
         return failed(f"more than {MAX_REDIRECTS} redirects")
 
     def _proxies(self, url: str) -> dict[str, str]:
         """The environment's proxies for this URL's host ({} when no_proxy exempts it)."""
-        host = host_of(url)
+        host = client_target(url).name
         proxies = self._proxies_by_host.get(host)
         if proxies is None:
             proxies = self._proxies_by_host[host] = requests.utils.get_environ_proxies(url)
         return proxies
 
-    def _host_down(self, url: str) -> str:
-        host = host_of(url)
-        with self._lock:
-            refused = self._refused_in_a_row.get(host, 0)
-        if refused >= HOST_DOWN_AFTER:
-            return f"host {host} unreachable (gave up after {refused} failed connections)"
-        return ""
-
-    def _note_connection(self, url: str, refused: bool) -> None:
-        host = host_of(url)
-        with self._lock:
-            self._refused_in_a_row[host] = self._refused_in_a_row.get(host, 0) + 1 if refused else 0
-
     def _request(self, url: str, headers: dict[str, str]) -> tuple[Answer, str | None]:
         """One HTTP exchange; returns the answer, or the Location of a redirect."""
+        proxies = self._proxies(url)
+        route = route_of(url, proxies)
         with self._slots:
+            # Asked once a slot is free: the requests that waited for one while others failed
+            # are given up too, not sent one timeout after another.
+            reason = self._routes.given_up(route)
+            if reason:
+                return failed(reason), None
             with self._lock:
                 self.requests_made += 1
             try:
                 response = self.session.get(
                     url,
                     headers=headers,
-                    proxies=self._proxies(url),
+                    proxies=proxies,
                     stream=True,
                     allow_redirects=False,
                     timeout=self.timeout,
                 )
             except requests.RequestException as exc:
-                self._note_connection(url, refused=_is_connect_failure(exc))
-                return failed(_describe(exc)), None
-            self._note_connection(url, refused=False)
+                unreachable = counts_against(route, exc)
+                self._routes.note(route, failed=unreachable)
+                through = f" ({route.name})" if route.through_proxy and unreachable else ""
+                return failed(_describe(exc) + through), None
+            self._routes.note(route, failed=False)
             with response:
                 answer, location = self._answer(response)
                 if response.status_code != 200:
@@ -270,7 +240,7 @@ def _describe(exc: Exception) -> str:
         return "timed out"
     if isinstance(exc, urllib3.exceptions.ProtocolError):
         return "connection broken while reading the body"
-    if isinstance(exc, requests.ConnectionError) and _is_connect_failure(exc):
+    if isinstance(exc, requests.ConnectionError) and is_connect_failure(exc):
         return "connection failed"
     if isinstance(exc, requests.exceptions.ChunkedEncodingError):
         return "connection broken while reading the body"

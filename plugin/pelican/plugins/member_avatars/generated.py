@@ -15,7 +15,7 @@ from collections.abc import Iterable
 
 from PIL import Image, ImageDraw, ImageFont
 
-from . import imaging
+from . import encoding
 
 try:  # a dependency of Pelican itself, used to draw letters the bundled font lacks
     from unidecode import unidecode
@@ -79,7 +79,7 @@ def render_generated(
     text = _drawable(initials(name))
     background = colour_for(slug)
     return {
-        size: imaging.encode(_draw(text, background, size), fmt, quality, flat=True)
+        size: encoding.encode(_draw(text, background, size), fmt, quality, flat=True)
         for size in sorted({int(size) for size in pixel_sizes}, reverse=True)
     }
 

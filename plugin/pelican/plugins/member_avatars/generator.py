@@ -8,13 +8,15 @@ from collections.abc import Callable
 from typing import Any
 
 from jinja2 import ChoiceLoader, FileSystemLoader
-from pelican.generators import Generator
+from pelican.generators import Generator, PelicanTemplateNotFound
 from pelican.utils import get_date, order_content
 
 from .book import CONTEXT_KEY, AvatarBook
 from .build import AvatarJob
 from .community import Event, Group, Member, name_sort_key
 from .pages import PageClaim, clashing_claims, pelican_pages
+from .relations import link_community
+from .signals import community_ready
 from .sources import upload_spellings
 
 logger = logging.getLogger(__name__)
@@ -113,25 +115,6 @@ class CommunityGenerator(Generator):
             events.append(event)
         return order_content(events, "reversed-date")
 
-    def build_groups(self) -> list[Group]:
-        # By slug: "North" and "north" are one group page, not two that overwrite each other.
-        groups: dict[str, Group] = {}
-
-        def group_for(name: str) -> Group:
-            group = Group(name, self.settings)
-            return groups.setdefault(group.slug, group)
-
-        for member in self.members:
-            for name in member.group_names:
-                group = group_for(name)
-                if group not in member.groups:
-                    member.groups.append(group)
-                    group.members.append(member)
-        for event in self.events:
-            if event.group_name:
-                event.group = group_for(event.group_name)
-        return sorted(groups.values(), key=lambda group: name_sort_key(group.name))
-
     def page_claims(self) -> list[PageClaim]:
         """Every page the plugin writes, in writing order (list pages first)."""
 
@@ -178,13 +161,21 @@ class CommunityGenerator(Generator):
         with job:  # an error while reading drops the queued avatars and closes the job
             self.members = self.read_members(accepted=job.add)
             self.events = self.read_events({member.slug: member for member in self.members})
-            self.groups = self.build_groups()
             outcomes = job.finish()
-        self.skip_clashing_pages()
 
         book = AvatarBook(self.settings)
         book.add_outcomes(outcomes)
         book.add_members(self.members)
+        # After Pelican's ArticlesGenerator (plugin generators run after it): articles are read.
+        articles = self.context.get("articles") or []
+        self.groups = link_community(
+            self.members, self.events, articles, book.member, self.settings
+        )
+        # So `{filename}` links from articles and pages reach profiles and events: their
+        # content is rendered when written, after every generator has read its files.
+        for content in (*self.members, *self.events):
+            self.add_source_path(content)
+        self.skip_clashing_pages()
         self.context[CONTEXT_KEY] = book
         self.context["members"] = self.members
         self.context["member_groups"] = self.groups
@@ -192,14 +183,33 @@ class CommunityGenerator(Generator):
         self.context["members_url"] = self.settings["MEMBERS_URL"]
         self.context["events_url"] = self.settings["EVENTS_URL"]
         self.context["member_avatar_uploads"] = self.uploads_never_published()
+        community_ready.send(self)
+
+    def refresh_metadata_intersite_links(self) -> None:
+        """Pelican calls this once every generator has read its files, as for articles."""
+        for content in (*self.members, *self.events):
+            content.refresh_metadata_intersite_links()
+
+    def template_for(self, content: Member | Event) -> Any:
+        """The template a `Template:` line names, else the default one for its kind."""
+        try:
+            return self.get_template(content.template)
+        except PelicanTemplateNotFound:
+            logger.warning(
+                "[member_avatars] %s: Template %r not found; using %r",
+                content.source_path,
+                content.template,
+                content.default_template,
+            )
+            return self.get_template(content.default_template)
 
     def generate_output(self, writer: Any) -> None:
         relative_urls = self.settings["RELATIVE_URLS"]
 
-        def write(save_as: str, template: str, url: str, **kwargs: Any) -> None:
+        def write(save_as: str, template: Any, url: str, **kwargs: Any) -> None:
             writer.write_file(
                 save_as,
-                self.get_template(template),
+                template,
                 self.context,
                 relative_urls=relative_urls,
                 url=url,
@@ -207,15 +217,17 @@ class CommunityGenerator(Generator):
             )
 
         if self.members and "members" not in self.unwritten:
-            write(self.settings["MEMBERS_SAVE_AS"], "members", self.settings["MEMBERS_URL"])
+            members_page = self.get_template("members")
+            write(self.settings["MEMBERS_SAVE_AS"], members_page, self.settings["MEMBERS_URL"])
         for member in self.written(self.members):
-            write(member.save_as, "member", member.url, member=member)
+            write(member.save_as, self.template_for(member), member.url, member=member)
         for group in self.written(self.groups):
-            write(group.save_as, "group", group.url, group=group)
+            write(group.save_as, self.get_template("group"), group.url, group=group)
         if self.events and "events" not in self.unwritten:
-            write(self.settings["EVENTS_SAVE_AS"], "events", self.settings["EVENTS_URL"])
+            events_page = self.get_template("events")
+            write(self.settings["EVENTS_SAVE_AS"], events_page, self.settings["EVENTS_URL"])
         for event in self.written(self.events):
-            write(event.save_as, "event", event.url, event=event)
+            write(event.save_as, self.template_for(event), event.url, event=event)
 
     def written(self, items: list[Any]) -> list[Any]:
         """The items whose page does not clash with another page."""

@@ -1,12 +1,12 @@
-"""Decoding, cropping, resizing and encoding avatars with Pillow.
+"""Decoding and cropping avatars with Pillow, then encoding them at every size (`encoding`).
 
 Pure functions on in-memory bytes: no file or network I/O and no logging, so callers decide
-how a refused image is reported. Every Pillow failure leaves this module as `ImageRejected`.
+how a refused image is reported. Every Pillow failure while decoding leaves this module as
+`ImageRejected` (the source's fault); one while resizing or encoding as `EncodeFailed` (ours).
 """
 
 from __future__ import annotations
 
-import base64
 import contextlib
 import io
 import struct
@@ -16,7 +16,7 @@ from collections.abc import Iterable
 
 from PIL import Image, ImageOps
 
-from .settings import FORMATS
+from .encoding import check_format, encode_sizes
 
 try:  # LittleCMS is optional in Pillow builds; without it colours are converted naively.
     from PIL import ImageCms
@@ -53,7 +53,7 @@ _WHITE = (255, 255, 255)
 
 
 class ImageRejected(Exception):
-    """A source that is not a usable image.
+    """A source that is not a usable image: the source's fault, not ours.
 
     `str(exc)` is a short human reason, e.g. "not an image" or "truncated image data".
     """
@@ -103,62 +103,15 @@ def render_sizes(
     sizes = sorted({int(size) for size in pixel_sizes}, reverse=True)
     if not sizes:
         return {}
-    _check_format(fmt)
+    check_format(fmt)
     img = open_image(data, max_pixels)
     try:
         square = _prepare(img, sizes[0], keep_alpha=fmt != "jpeg")
-        encoded = {}
-        for size in sizes:  # largest first: each size is resampled from the one before
-            square = _resize(square, size)
-            encoded[size] = encode(square, fmt, quality)
-        return encoded
     except _DECODE_ERRORS as exc:
         raise ImageRejected(_decode_reason(exc)) from None
     finally:
         img.close()
-
-
-def encode(img: Image.Image, fmt: str, quality: int, flat: bool = False) -> bytes:
-    """Encode `img` as `fmt` with no metadata at all (no EXIF, ICC, XMP or text chunks).
-
-    `flat`: a drawing of few colours (a generated avatar), which lossless WebP keeps exact in
-    about the bytes lossy WebP needs, in half the time.
-    """
-    _check_format(fmt)
-    # Drop everything Pillow might copy from `info` into the file (PNG falls back to the
-    # image's own ICC profile, for instance); the encoders only write what they are given.
-    # Swapped out rather than copying the image, and restored for the caller.
-    saved_info, img.info = img.info, {}
-    buffer = io.BytesIO()
-    try:
-        if fmt == "webp":
-            # libwebp's effort: measured on 320-px photos at quality 60, method 6 takes 14 ms
-            # for 3.0 KB, 4 takes 9 ms for 3.7 KB, 2 takes 3 ms for 3.9 KB; at 96 px, 6 and 4
-            # differ by 20 bytes. A cold build encodes every size of hundreds of avatars.
-            if flat:
-                # Lossless "quality" is effort: 10 at method 1 is as small as more effort here.
-                img.save(buffer, "WEBP", lossless=True, quality=10, method=1)
-            else:
-                method = 4 if max(img.size) <= 128 else 2
-                img.save(buffer, "WEBP", quality=quality, method=method)
-        elif fmt == "jpeg":
-            img.save(buffer, "JPEG", quality=quality, optimize=True, progressive=False)
-        else:
-            img.save(buffer, "PNG", optimize=True)
-    finally:
-        img.info = saved_info
-    return buffer.getvalue()
-
-
-def data_uri(encoded: bytes, fmt: str) -> str:
-    """A `data:` URI holding `encoded`, an image in `fmt`."""
-    _check_format(fmt)
-    return f"data:{FORMATS[fmt]};base64,{base64.b64encode(encoded).decode('ascii')}"
-
-
-def _check_format(fmt: str) -> None:
-    if fmt not in FORMATS:
-        raise ValueError(f"unknown avatar format {fmt!r}; use one of {', '.join(FORMATS)}")
+    return encode_sizes(square, sizes, fmt, quality)
 
 
 def _looks_like_svg(data: bytes) -> bool:
@@ -244,13 +197,3 @@ def _drop_opaque_alpha(img: Image.Image) -> Image.Image:
     if img.mode == "RGBA" and img.getchannel("A").getextrema() == (255, 255):
         return img.convert("RGB")
     return img
-
-
-def _resize(square: Image.Image, size: int) -> Image.Image:
-    if square.size == (size, size):
-        return square
-    # reducing_gap lets Pillow box-reduce by an integer factor first, then finish with
-    # Lanczos: much faster on big uploads. At 1.5, 320 -> 96 px is reduced by 2 first: a
-    # quarter less work, and 49-51 dB PSNR against plain Lanczos on the benchmark's
-    # portraits, far below what WebP at quality 60 changes (about 36 dB).
-    return square.resize((size, size), Image.Resampling.LANCZOS, reducing_gap=1.5)
