@@ -42,7 +42,7 @@ class ScriptedFetcher:
 
 @pytest.fixture
 def store(tmp_path):
-    with AvatarStore(str(tmp_path / "cache")) as opened:
+    with AvatarStore.open(str(tmp_path / "cache")) as opened:
         yield opened
 
 

@@ -77,8 +77,12 @@ class AvatarJob:
             with contextlib.ExitStack() as opened:  # closed again if anything below fails
                 store = self._store
                 if store is None:
-                    os.makedirs(self.settings["AVATAR_CACHE_PATH"], exist_ok=True)
-                    store = opened.enter_context(AvatarStore(self.settings["AVATAR_CACHE_PATH"]))
+                    store = AvatarStore.open(self.settings["AVATAR_CACHE_PATH"])
+                    # A damaged cache only warns: what was wrong is logged now, what goes
+                    # wrong in the workers once the store is closed (in the build's thread).
+                    opened.callback(lambda: log_cache_warnings(store.problems))
+                    opened.enter_context(store)
+                    log_cache_warnings(store.warnings)
                 http = None if self.settings["AVATAR_OFFLINE"] else self._http
                 self.resolver = Resolver(self.settings, store, http, time.time())
                 self._exit.enter_context(opened.pop_all())
@@ -132,6 +136,11 @@ class AvatarJob:
 
     def __exit__(self, *exc_info: object) -> None:
         self.close()
+
+
+def log_cache_warnings(warnings: list[str]) -> None:
+    for warning in warnings:
+        logger.warning("[member_avatars] %s", warning)
 
 
 def resolve_avatars(

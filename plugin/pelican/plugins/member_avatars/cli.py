@@ -8,9 +8,10 @@ from __future__ import annotations
 import argparse
 import logging
 import os
+import shutil
+import sqlite3
 import sys
 import time
-from collections import Counter
 from typing import Any
 
 from pelican import Pelican
@@ -19,30 +20,22 @@ from pelican.log import init as init_logging
 from pelican.settings import read_settings
 
 from .build import resolve_avatars
-from .freshness import Entry
+from .cache_folder import damaged_copies
 from .generator import CommunityGenerator
 from .plugin import on_initialized
-from .store import AvatarStore
+from .store import AvatarStore, Kind
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
-
-
-class RecordingStore(AvatarStore):
-    """A store that remembers every key read (what a build reads is what the site uses) and,
-    while `read_only`, writes nothing (so `status` leaves the cache as it found it)."""
-
-    def __init__(self, directory: str):
-        super().__init__(directory)
-        self.read_keys: set[str] = set()
-        self.read_only = False
-
-    def _get(self, key: str) -> Any:
-        self.read_keys.add(key)
-        return super()._get(key)
-
-    def _set(self, key: str, value: Any, expire: float | None = None) -> None:
-        if not self.read_only:
-            super()._set(key, value, expire)
+KIND_LABELS = {
+    Kind.FRESH_IMAGE: "fresh remote avatars",
+    Kind.STALE_IMAGE: "stale remote avatars",
+    Kind.FRESH_NONE: "fresh 'has none' answers",
+    Kind.STALE_NONE: "stale 'has none' answers",
+    Kind.FAILURE: "remembered failures",
+    Kind.BODY: "source images",
+    Kind.RENDERED: "rendered image sets",
+    Kind.UPLOAD: "uploads seen",
+}
 
 
 class SettingsError(Exception):
@@ -74,105 +67,64 @@ def read_members(settings: dict[str, Any]) -> list[Any]:
 
 
 def look_up_offline(
-    members: list[Any], settings: dict[str, Any], store: RecordingStore
-) -> list[Any]:
-    """What an offline build would find for `members`, without writing to the cache."""
-    store.read_only = True
-    try:
-        return resolve_avatars(
+    members: list[Any], settings: dict[str, Any], store: AvatarStore
+) -> tuple[list[Any], set[str]]:
+    """What an offline build would find for `members`, and the keys it reads; writes nothing."""
+    with store.dry_run() as read_keys:
+        outcomes = resolve_avatars(
             members, {**settings, "AVATAR_OFFLINE": True}, store=store, announce=False
         )
-    finally:
-        store.read_only = False
+    return outcomes, read_keys
 
 
-def used_keys(members: list[Any], settings: dict[str, Any], store: RecordingStore) -> set[str]:
-    """The cache keys this site's members use: what an offline build reads, plus the bodies
-    and remembered failures behind the entries it read."""
-    look_up_offline(members, settings, store)
-    keys = set(store.read_keys)
-    for key in list(keys):
-        if key.startswith("src:"):
-            keys.add("fail:" + key.removeprefix("src:"))
-            raw = store.raw(key)
-            if isinstance(raw, dict) and raw.get("body_sha"):
-                keys.add(f"body:{raw['body_sha']}")
-    return keys
+def say(text: str) -> None:
+    console.print(text, markup=False, highlight=False)
 
 
-def command_status(settings: dict[str, Any], store: RecordingStore) -> int:
+def command_status(settings: dict[str, Any], store: AvatarStore) -> int:
     members = read_members(settings)
-    outcomes = look_up_offline(members, settings, store)
-    now = time.time()
-    kinds: Counter[str] = Counter()
-    for key in store.iter_keys():
-        kind = key.split(":", 1)[0]
-        if kind == "src":
-            raw = store.raw(key)
-            if isinstance(raw, dict):
-                entry = Entry(**raw)
-                fresh = now - entry.fetched_at < settings["AVATAR_MAX_AGE"]
-                kind = ("fresh " if fresh else "stale ") + (
-                    "image" if entry.has_image else "no-avatar"
-                )
-        kinds[kind] += 1
+    outcomes, _ = look_up_offline(members, settings, store)
+    kinds = store.count_by_kind(time.time(), settings["AVATAR_MAX_AGE"])
     only_generated = sorted(o.slug for o in outcomes if o.how == "generated")
-    console.print(f"Cache: {settings['AVATAR_CACHE_PATH']}", markup=False, highlight=False)
-    console.print(
-        f"Entries: {sum(kinds.values())}, {store.size_on_disk() / 1024:.1f} KiB on disk",
-        markup=False,
-        highlight=False,
-    )
-    labels = {
-        "fresh image": "fresh remote avatars",
-        "stale image": "stale remote avatars",
-        "fresh no-avatar": "fresh 'has none' answers",
-        "stale no-avatar": "stale 'has none' answers",
-        "fail": "remembered failures",
-        "body": "source images",
-        "img": "rendered image sets",
-        "upload": "uploads seen",
-    }
-    for kind, label in labels.items():
-        console.print(f"  {label}: {kinds.get(kind, 0)}", markup=False, highlight=False)
-    console.print(
+    say(f"Cache: {settings['AVATAR_CACHE_PATH']}")
+    say(f"Entries: {sum(kinds.values())}, {store.size_on_disk() / 1024:.1f} KiB on disk")
+    for kind, label in KIND_LABELS.items():
+        say(f"  {label}: {kinds.get(kind, 0)}")
+    say(
         f"Members: {len(members)}; with only a generated avatar: {len(only_generated)}"
-        + (f" ({', '.join(only_generated)})" if only_generated else ""),
-        markup=False,
-        highlight=False,
+        + (f" ({', '.join(only_generated)})" if only_generated else "")
     )
+    for problem in store.problems:
+        say(f"Warning: {problem}")
     return EXIT_OK
 
 
-def command_refresh(settings: dict[str, Any], store: RecordingStore) -> int:
+def command_refresh(settings: dict[str, Any], store: AvatarStore) -> int:
     members = read_members(settings)
     if settings["AVATAR_OFFLINE"]:
-        console.print("AVATAR_OFFLINE is set: nothing to refresh", markup=False)
+        say("AVATAR_OFFLINE is set: nothing to refresh")
         return EXIT_USAGE
-    for key in list(store.iter_keys()):
-        if key.startswith("fail:"):
-            store.delete(key)
+    store.clear_failures()
     outcomes = resolve_avatars(members, {**settings, "AVATAR_MAX_AGE": 0}, store=store)
     return EXIT_FAILED if any(outcome.failures for outcome in outcomes) else EXIT_OK
 
 
-def command_prune(settings: dict[str, Any], store: RecordingStore) -> int:
+def command_prune(settings: dict[str, Any], store: AvatarStore) -> int:
     members = read_members(settings)
-    keep = used_keys(members, settings, store)
-    dropped = 0
-    for key in list(store.iter_keys()):
-        if key not in keep:
-            store.delete(key)
-            dropped += 1
-    console.print(
-        f"Pruned {dropped} entries; kept {len(keep & set(store.iter_keys()))}", markup=False
-    )
+    _, read_keys = look_up_offline(members, settings, store)
+    dropped, kept = store.keep_only(store.related_keys(read_keys))
+    say(f"Pruned {dropped} entries; kept {kept}")
     return EXIT_OK
 
 
-def command_clear(settings: dict[str, Any], store: RecordingStore) -> int:
-    del settings
-    console.print(f"Cleared {store.clear()} entries", markup=False)
+def command_clear(settings: dict[str, Any], store: AvatarStore) -> int:
+    say(f"Cleared {store.clear()} entries")
+    for copy in damaged_copies(settings["AVATAR_CACHE_PATH"]):
+        if os.path.isdir(copy) and not os.path.islink(copy):
+            shutil.rmtree(copy)
+        else:
+            os.remove(copy)
+        say(f"Removed the damaged copy {copy}")
     return EXIT_OK
 
 
@@ -200,6 +152,27 @@ def parse_arguments(argv: list[str] | None) -> argparse.Namespace:
     return parser.parse_args(argv)
 
 
+def open_store(command: str, directory: str) -> AvatarStore:
+    """`status` reads the cache as it is (and never creates one); the other commands heal a
+    damaged cache as a build does, and say so. Raises CacheError when it cannot be used."""
+    if command == "status":
+        try:
+            return AvatarStore.open_as_found(directory)
+        except (OSError, sqlite3.Error) as exc:
+            raise CacheError(f"the avatar cache {os.path.abspath(directory)}: {exc}") from exc
+    store = AvatarStore.open(directory)
+    for warning in store.warnings:
+        say(f"Warning: {warning}")
+    if store.temporary or store.read_only:
+        store.close()
+        raise CacheError(f"{command} needs a cache it can write")
+    return store
+
+
+class CacheError(Exception):
+    """The avatar cache cannot be used for this command."""
+
+
 def main(argv: list[str] | None = None) -> int:
     """Entry point of the `pelican-avatars` console script."""
     args = parse_arguments(argv)
@@ -207,12 +180,19 @@ def main(argv: list[str] | None = None) -> int:
     try:
         settings = load_settings(args.settings)
     except SettingsError as exc:
-        console.print(f"pelican-avatars: {exc}", markup=False, highlight=False)
+        say(f"pelican-avatars: {exc}")
         return EXIT_USAGE
     handler, _ = COMMANDS[args.command]
-    os.makedirs(settings["AVATAR_CACHE_PATH"], exist_ok=True)
-    with RecordingStore(settings["AVATAR_CACHE_PATH"]) as store:
-        return handler(settings, store)
+    directory = settings["AVATAR_CACHE_PATH"]
+    if args.command == "status" and not os.path.lexists(directory):
+        say(f"No cache at {os.path.abspath(directory)}")
+        return EXIT_OK
+    try:
+        with open_store(args.command, directory) as store:
+            return handler(settings, store)
+    except (CacheError, OSError, sqlite3.Error) as exc:
+        say(f"pelican-avatars: {exc}")
+        return EXIT_USAGE
 
 
 if __name__ == "__main__":

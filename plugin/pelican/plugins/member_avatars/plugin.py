@@ -13,31 +13,28 @@ from pelican import signals
 from pelican.contents import Content
 
 from .book import JINJA_GLOBALS
+from .config import InvalidSettings, configure
 from .generator import CommunityGenerator
+from .rules import SettingError
 from .settings import apply_defaults
 
 logger = logging.getLogger(__name__)
 
 
 def on_initialized(pelican: Any) -> None:
-    """Merge our defaults, keep member/event folders out of articles, pages and static files."""
+    """Merge our defaults and check every setting (a bad one stops Pelican with one line), then
+    keep member/event folders out of articles, pages and static files."""
     settings = apply_defaults(pelican.settings)
-    ours = list(settings["MEMBER_PATHS"]) + list(settings["EVENT_PATHS"])
+    try:
+        config = configure(settings)
+    except SettingError as error:
+        logger.critical("[member_avatars] %s", error)
+        raise InvalidSettings from None
+    ours = list(config.member_paths) + list(config.event_paths)
     for key in ("ARTICLE_EXCLUDES", "PAGE_EXCLUDES", "STATIC_EXCLUDES"):
         excludes = settings.setdefault(key, [])
         excludes.extend(path for path in ours if path not in excludes)
     settings.setdefault("JINJA_GLOBALS", {}).update(JINJA_GLOBALS)
-    cache = os.path.realpath(settings["AVATAR_CACHE_PATH"])
-    content = os.path.realpath(settings["PATH"])
-    if os.path.commonpath([cache, content]) == content:
-        fallback = os.path.join(os.path.dirname(content), ".avatar-cache")
-        logger.warning(
-            "[member_avatars] AVATAR_CACHE_PATH %s is inside PATH, where it would retrigger "
-            "autoreload; using %s instead",
-            settings["AVATAR_CACHE_PATH"],
-            fallback,
-        )
-        settings["AVATAR_CACHE_PATH"] = fallback
 
 
 def get_generators(pelican: Any) -> type:

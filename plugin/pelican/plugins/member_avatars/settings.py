@@ -1,7 +1,7 @@
 """Every setting of the plugin with its default, in one place.
 
 `apply_defaults` merges these into Pelican's settings; nothing else in the plugin
-reads a default from anywhere else.
+reads a default from anywhere else. What each setting allows is in rules.py.
 """
 
 from __future__ import annotations

@@ -2,45 +2,91 @@
 
 Keys are plain strings and values plain dicts/bytes, so the cache outlives refactors of the
 code. diskcache makes every operation atomic and safe across processes, which is what lets two
-builds share one cache and lets a build killed mid-fetch leave a usable cache behind.
+builds share one cache and lets a build killed mid-fetch leave a usable cache behind. Only this
+module knows the keys: the command line asks it for counts, related keys and clearing.
+
+A damaged cache never stops a build (`cache_folder`): a value that cannot be read is a miss, so
+it is fetched or rendered again; `warnings` and `problems` say what was wrong.
 """
 
 from __future__ import annotations
 
 import contextlib
-import threading
+import hashlib
 import time
-from collections.abc import Iterator
+from collections import Counter
+from collections.abc import Iterable, Iterator
+from enum import Enum
 from typing import Any
 
-import diskcache
-
+from .cache_folder import SafeCache, open_as_found, open_cache
 from .freshness import Entry, Failure
 
 # Bump when the image pipeline changes what it writes, so old renders are not reused.
 # 2: generated avatars became lossless WebP, and resizing box-reduces first.
 RENDER_VERSION = 2
+# What every image format we write starts with (WebP: "RIFF"), to tell a damaged value.
+IMAGE_STARTS = (b"RIFF", b"\xff\xd8", b"\x89PNG")
+
+
+class Kind(Enum):
+    """The kinds of cache entries, as `pelican-avatars status` counts them."""
+
+    FRESH_IMAGE = "fresh image"
+    STALE_IMAGE = "stale image"
+    FRESH_NONE = "fresh no-avatar"
+    STALE_NONE = "stale no-avatar"
+    FAILURE = "fail"
+    BODY = "body"
+    RENDERED = "img"
+    UPLOAD = "upload"
+    OTHER = "other"
+
+
+PREFIX_KINDS = {
+    "fail": Kind.FAILURE,
+    "body": Kind.BODY,
+    "img": Kind.RENDERED,
+    "upload": Kind.UPLOAD,
+}
 
 
 class AvatarStore:
     """A handle on the cache for one build (or one command); close it when done."""
 
-    def __init__(self, directory: str):
-        self.directory = directory
-        # No size-based eviction: avatars are small and `pelican-avatars prune` drops unused ones.
-        self._cache = diskcache.Cache(directory, eviction_policy="none")
-        # SQLite lets one writer in at a time, and a writer that finds the lock taken sleeps
-        # in growing steps (1, 2, 5, 10, 15, 20, 25 ms ...) before trying again: the pool's
-        # workers queue on this lock instead, and each is let in the moment the last is done.
-        # Other processes sharing the cache still meet SQLite's own lock.
-        self._writing = threading.RLock()
+    def __init__(self, cache: SafeCache):
+        self._cache = cache
+        self.directory = cache.directory
 
-    def _get(self, key: str) -> Any:
-        return self._cache.get(key)
+    @classmethod
+    def open(cls, directory: str) -> AvatarStore:
+        """The cache in `directory`, healed when damaged (see `warnings`)."""
+        return cls(SafeCache(open_cache(directory)))
 
-    def _set(self, key: str, value: Any, expire: float | None = None) -> None:
-        with self._writing:
-            self._cache.set(key, value, expire=expire)
+    @classmethod
+    def open_as_found(cls, directory: str) -> AvatarStore:
+        """The cache in `directory`, read only, healing nothing; raises OSError or
+        sqlite3.Error when it cannot be read."""
+        return cls(SafeCache(open_as_found(directory)))
+
+    @property
+    def read_only(self) -> bool:
+        return self._cache.read_only
+
+    @property
+    def temporary(self) -> bool:
+        """Whether this is a stand-in cache, removed at close (the real one could not be used)."""
+        return self._cache.temporary is not None
+
+    @property
+    def warnings(self) -> list[str]:
+        """What was wrong with the cache when it was opened."""
+        return self._cache.warnings
+
+    @property
+    def problems(self) -> list[str]:
+        """What went wrong since (values that could not be read, writes that could not be made)."""
+        return self._cache.problems
 
     def close(self) -> None:
         self._cache.close()
@@ -51,17 +97,26 @@ class AvatarStore:
     def __exit__(self, *exc_info: object) -> None:
         self.close()
 
+    def transaction(self) -> contextlib.AbstractContextManager[None]:
+        """Group several writes in one transaction (one lock, one commit)."""
+        return self._cache.transaction()
+
+    def dry_run(self) -> contextlib.AbstractContextManager[set[str]]:
+        """Write nothing inside; yields the set of keys read meanwhile (what a build uses)."""
+        return self._cache.dry_run()
+
+    def _set(self, key: str, value: Any, expire: float | None = None) -> None:
+        self._cache.write(lambda: self._cache.backend.set(key, value, expire=expire))
+
     # --- remote sources -------------------------------------------------------------------
     def entry(self, url: str) -> Entry | None:
-        raw = self._get(f"src:{url}")
-        return Entry(**raw) if isinstance(raw, dict) else None
+        return _as(Entry, self._cache.get(f"src:{url}"))
 
     def put_entry(self, url: str, entry: Entry) -> None:
         self._set(f"src:{url}", entry.__dict__.copy())
 
     def failure(self, url: str) -> Failure | None:
-        raw = self._get(f"fail:{url}")
-        return Failure(**raw) if isinstance(raw, dict) else None
+        return _as(Failure, self._cache.get(f"fail:{url}"))
 
     def put_failure(self, url: str, failure: Failure) -> None:
         expire = max(1.0, failure.until - time.time())
@@ -70,25 +125,24 @@ class AvatarStore:
     def clear_failure(self, url: str) -> None:
         key = f"fail:{url}"
         # Looking is a cheap read; a delete is a write transaction even when nothing is there.
-        if key in self._cache:
+        if self._cache.contains(key):
             self.delete(key)
 
-    @contextlib.contextmanager
-    def transaction(self) -> Iterator[None]:
-        """Group several writes in one transaction (one lock, one commit)."""
-        with self._writing, self._cache.transact():
-            yield
-
     def body(self, sha: str) -> bytes | None:
-        value = self._get(f"body:{sha}")
-        return value if isinstance(value, bytes) else None
+        value = self._cache.get(f"body:{sha}")
+        if not isinstance(value, bytes):
+            return None
+        if hashlib.sha256(value).hexdigest() != sha:  # a damaged value file
+            self._cache.unreadable += 1
+            return None
+        return value
 
     def put_body(self, sha: str, body: bytes) -> None:
         self._set(f"body:{sha}", body)
 
     # --- uploads --------------------------------------------------------------------------
     def upload_sha(self, stamp: str) -> str | None:
-        value = self._get(f"upload:{stamp}")
+        value = self._cache.get(f"upload:{stamp}")
         return value if isinstance(value, str) else None
 
     def put_upload_sha(self, stamp: str, sha: str) -> None:
@@ -101,26 +155,78 @@ class AvatarStore:
         return f"img:v{RENDER_VERSION}:{source_id}:{fmt}:{quality}:{size_list}"
 
     def rendered(self, key: str) -> dict[int, bytes] | None:
-        value = self._get(key)
-        return value if isinstance(value, dict) else None
+        value = self._cache.get(key)
+        if not isinstance(value, dict):
+            return None
+        if not all(isinstance(v, bytes) and v.startswith(IMAGE_STARTS) for v in value.values()):
+            self._cache.unreadable += 1  # a damaged value file that still unpickles
+            return None
+        return value
 
     def put_rendered(self, key: str, images: dict[int, bytes]) -> None:
         self._set(key, images)
 
-    # --- maintenance ----------------------------------------------------------------------
+    # --- maintenance (the command line) ---------------------------------------------------
     def iter_keys(self) -> Iterator[str]:
-        return (key for key in self._cache.iterkeys() if isinstance(key, str))
+        return (key for key in self._cache.backend.iterkeys() if isinstance(key, str))
 
     def delete(self, key: str) -> None:
-        with self._writing:
-            self._cache.delete(key)
+        self._cache.write(lambda: self._cache.backend.delete(key))
 
     def clear(self) -> int:
-        with self._writing:
-            return self._cache.clear()
+        return self._cache.write(self._cache.backend.clear) or 0
 
     def size_on_disk(self) -> int:
-        return int(self._cache.volume())
+        return int(self._cache.backend.volume())
 
-    def raw(self, key: str) -> Any:
-        return self._cache.get(key)
+    def count_by_kind(self, now: float, max_age: float) -> Counter[Kind]:
+        """How many entries of each kind; remote answers split by age and by image or none."""
+        kinds: Counter[Kind] = Counter()
+        for key in self.iter_keys():
+            prefix, _, rest = key.partition(":")
+            kind = PREFIX_KINDS.get(prefix, Kind.OTHER)
+            entry = self.entry(rest) if prefix == "src" else None
+            if entry is not None:
+                fresh = now - entry.fetched_at < max_age
+                if entry.has_image:
+                    kind = Kind.FRESH_IMAGE if fresh else Kind.STALE_IMAGE
+                else:
+                    kind = Kind.FRESH_NONE if fresh else Kind.STALE_NONE
+            kinds[kind] += 1
+        return kinds
+
+    def related_keys(self, keys: Iterable[str]) -> set[str]:
+        """`keys` with the bodies and remembered failures behind the source entries among them."""
+        related = set(keys)
+        for key in list(related):
+            prefix, _, url = key.partition(":")
+            if prefix == "src":
+                related.add(f"fail:{url}")
+                entry = self.entry(url)
+                if entry is not None and entry.body_sha:
+                    related.add(f"body:{entry.body_sha}")
+        return related
+
+    def keep_only(self, keep: set[str]) -> tuple[int, int]:
+        """Delete every entry not in `keep`; (dropped, kept)."""
+        unused = [key for key in self.iter_keys() if key not in keep]
+        for key in unused:
+            self.delete(key)
+        return len(unused), sum(1 for _ in self.iter_keys())
+
+    def clear_failures(self) -> int:
+        """Forget every remembered failure; how many there were."""
+        failures = [key for key in self.iter_keys() if key.startswith("fail:")]
+        for key in failures:
+            self.delete(key)
+        return len(failures)
+
+
+def _as(record: type, raw: Any) -> Any:
+    """`record(**raw)` for a stored dict; None for anything else (a damaged value)."""
+    if not isinstance(raw, dict):
+        return None
+    try:
+        return record(**raw)
+    except TypeError:
+        return None
