@@ -7,7 +7,7 @@ For every row the build succeeds; where the metadata is wrong, one warning names
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -46,6 +46,7 @@ class Row:
     check: Callable[[Any], None]
     warns: str | None = None  # the file the one warning names, None: no warning at all
     reason: str = ""
+    settings: dict[str, Any] = field(default_factory=dict)
 
 
 # --- rows -----------------------------------------------------------------------------------
@@ -218,6 +219,168 @@ def check_event_without_date(site):
     assert not (site.out / "events/undated/index.html").exists()
 
 
+# --- odd files: one never stops the site ------------------------------------------------------
+
+
+def event_names_in_two_folders(site):
+    site.write("events/2012/meetup.md", "Title: Meetup 2012\nDate: 2012-05-01\nAttendees: ada\n\n")
+    site.write("events/2013/meetup.md", "Title: Meetup 2013\nDate: 2013-05-01\nAttendees: ada\n\n")
+
+
+def check_event_names_in_two_folders(site):
+    assert "Meetup 2012" in site.page("events/meetup/index.html")
+    assert "Meetup 2013" not in site.page("events/index.html")
+
+
+def event_slug_escaping_output(site):
+    site.write("events/party.md", "Title: Party\nDate: 2026-05-01\nSlug: ../../escape\n\n")
+
+
+def check_event_slug_escaping_output(site):
+    assert "Party" in site.page("events/party/index.html")
+    assert not (site.root / "escape").exists()
+    assert not list(site.root.glob("**/escape/index.html"))
+
+
+def duplicate_event_slug(site):
+    site.write("events/a.md", "Title: First\nDate: 2026-05-01\nSlug: party\n\n")
+    site.write("events/b.md", "Title: Second\nDate: 2026-06-01\nSlug: party\n\n")
+
+
+def check_duplicate_event_slug(site):
+    assert "First" in site.page("events/party/index.html")
+    assert "Second" not in site.page("events/index.html")
+
+
+def member_slug_index(site):
+    site.member("index", "Indy Index")
+
+
+def check_member_slug_index(site):
+    listed = {a.slug for a in site.avatars("members/index.html")}
+    assert listed == {"ada", "index"}  # the list page, not Indy's profile
+    assert (site.out / "members/ada.html").exists()
+
+
+def member_and_group_page(site):
+    site.member("north", "Nora North")
+
+
+def check_member_and_group_page(site):
+    assert site.avatar("members/north/index.html", "north").attrs["alt"] == "Nora North"
+    assert (site.out / "members/ada/index.html").exists()
+
+
+def member_and_event_page(site):
+    site.event("ada", "Ada Day", "2026-05-01", "ada")
+
+
+def check_member_and_event_page(site):
+    assert site.avatar("members/ada/index.html", "ada", 160)  # Ada's profile, not the event
+    assert "Ada Day" in site.page("events/index.html")
+
+
+def page_taking_the_member_list(site):
+    site.write("pages/people.md", "Title: People\nSave_as: members/index.html\n\nOur people.\n")
+
+
+def check_page_taking_the_member_list(site):
+    assert "Our people." in site.page("members/index.html")
+    assert (site.out / "members/ada/index.html").exists()
+
+
+def two_name_lines(site):
+    site.write("members/bob.md", "Name: Bob Builder\nName: Robert Builder\n\n")
+
+
+def check_two_name_lines(site):
+    assert site.avatar("members/index.html", "bob").attrs["alt"] == "Bob Builder"
+    assert "Bob Builder" in site.page("members/bob/index.html")
+    assert "Robert" not in site.page("members/bob/index.html")
+
+
+def two_title_lines_in_an_event(site):
+    site.write("events/party.md", "Title: Party\nTitle: Fest\nDate: 2026-05-01\n\n")
+
+
+def check_two_title_lines(site):
+    assert "Party" in site.page("events/party/index.html")
+
+
+def attendees_on_two_lines(site):
+    site.member("bob", "Bob Builder")
+    site.member("cy", "Cy Clone")
+    site.write(
+        "events/meetup.md",
+        "Title: Meetup\nDate: 2026-04-01\nAttendees: bob, ada,\n    cy\n\nAbout it.\n",
+    )
+
+
+def check_attendees_on_two_lines(site):
+    assert [a.slug for a in site.avatars("events/meetup/index.html")] == ["bob", "ada", "cy"]
+
+
+def groups_on_two_lines(site):
+    site.write("members/bob.md", "Name: Bob Builder\nGroups: Hamburg,\n    Berlin, North\n\n")
+
+
+def check_groups_on_two_lines(site):
+    assert sorted(p.name for p in (site.out / "groups").iterdir()) == ["berlin", "hamburg", "north"]
+    assert "Hamburg," not in site.page("groups/hamburg/index.html")
+    assert [a.slug for a in site.avatars("groups/north/index.html")] == ["ada", "bob"]
+
+
+ODD_FILES = {
+    "event files with one name in two folders": Row(
+        event_names_in_two_folders,
+        check_event_names_in_two_folders,
+        "2013/meetup.md",
+        "2012/meetup.md",
+    ),
+    "event slug escaping the output folder": Row(
+        event_slug_escaping_output, check_event_slug_escaping_output, "party.md", "not usable"
+    ),
+    "two events with one Slug": Row(
+        duplicate_event_slug, check_duplicate_event_slug, "events/b.md", "events/a.md"
+    ),
+    "member slug 'index' over the member list": Row(
+        member_slug_index,
+        check_member_slug_index,
+        "index.md",
+        "MEMBERS_SAVE_AS",
+        {"MEMBER_SAVE_AS": "members/{slug}.html", "MEMBER_URL": "members/{slug}.html"},
+    ),
+    "group page over a member page": Row(
+        member_and_group_page,
+        check_member_and_group_page,
+        "members/ada.md",  # the file that names the group
+        "members/north.md",
+        {"GROUP_SAVE_AS": "members/{slug}/index.html"},
+    ),
+    "event page over a member page": Row(
+        member_and_event_page,
+        check_member_and_event_page,
+        "events/ada.md",
+        "members/ada.md",
+        {"EVENT_SAVE_AS": "members/{slug}/index.html"},
+    ),
+    "Pelican page over the member list": Row(
+        page_taking_the_member_list,
+        check_page_taking_the_member_list,
+        "MEMBERS_SAVE_AS",
+        "pages/people.md",
+    ),
+    "two Name lines": Row(two_name_lines, check_two_name_lines, "bob.md", "Name"),
+    "two Title lines in an event": Row(
+        two_title_lines_in_an_event, check_two_title_lines, "party.md", "Title"
+    ),
+    "Attendees continued on a second line": Row(
+        attendees_on_two_lines, check_attendees_on_two_lines
+    ),
+    "Groups continued on a second line": Row(groups_on_two_lines, check_groups_on_two_lines),
+}
+
+
 ROWS = {
     "missing name": Row(missing_name, check_missing_name, "nobody.md", "Name"),
     "duplicate slug": Row(duplicate_slug, check_duplicate_slug, "zz-other.md", "ada.md"),
@@ -244,13 +407,14 @@ ROWS = {
         )
         for address in ["not-an-email", "a@b@example.org", "<script>@x.org", "mel@", "m el@x.org"]
     },
+    **ODD_FILES,
 }
 
 
 @pytest.mark.parametrize("row", ROWS.values(), ids=ROWS.keys())
 def test_hostile_metadata(meta_site, avatar_server, caplog, row):
     row.setup(meta_site)
-    result = meta_site.build(caplog)
+    result = meta_site.build(caplog, **row.settings)
     row.check(meta_site)
     if row.warns is None:
         assert plugin_warnings(result.warnings) == []

@@ -11,7 +11,7 @@ from urllib.parse import quote
 
 import pytest
 from avatar_server import gravatar_hash, make_jpeg, make_png
-from hostile import gps_tagged_jpeg, plugin_warnings
+from hostile import gps_tagged_jpeg, near, plugin_warnings
 from pelican import Pelican
 from pelican.settings import read_settings
 from PIL import Image
@@ -133,3 +133,78 @@ def test_example_site_output_holds_no_address_hash_or_service_url(tmp_path, monk
     # The uploaded originals (camera pictures may carry GPS) are not published either.
     for upload in (ROOT / "content" / "members" / "avatars").iterdir():
         assert upload.read_bytes() not in output.values()
+
+
+RED, GREEN = (200, 30, 30), (30, 160, 30)
+
+# --- Gravatar only on a clear yes, GitHub profile URLs read as user names --------------------
+
+# (member slug, Gravatar line, asks Gravatar, warns)
+GRAVATAR_LINES = [
+    ("absent", None, True, False),
+    ("yes", "Yes", True, False),
+    ("quoted-yes", '"yes"', True, False),
+    ("no", "no", False, False),
+    ("quoted-no", '"no"', False, False),
+    ("never", "never", False, False),
+    ("disabled", "disabled", False, False),
+    ("nope", "nope", False, True),
+    ("maybe", "maybe later", False, True),
+]
+
+
+def test_gravatar_is_asked_only_on_a_clear_yes(site, avatar_server, caplog):
+    site.settings.update(AVATAR_GRAVATAR_URL=avatar_server.gravatar_url)
+    for slug, line, _, _ in GRAVATAR_LINES:
+        address = f"{slug}@example.org"
+        avatar_server.set_gravatar(gravatar_hash(address), make_jpeg(RED))
+        extra = {} if line is None else {"gravatar": line}
+        site.member(slug, slug.title(), email=address, **extra)
+    result = site.build(caplog)
+
+    asked = {r.path.split("/")[2] for r in avatar_server.requests if r.path.startswith("/avatar/")}
+    for slug, _, asks, warns in GRAVATAR_LINES:
+        assert (gravatar_hash(f"{slug}@example.org") in asked) == asks, slug
+        warned = [w for w in plugin_warnings(result.warnings) if f"{slug}.md" in w]
+        assert len(warned) == warns, (slug, result.warnings)
+        if warns:
+            assert "Gravatar" in warned[0]
+        colour = site.avatar("members/index.html", slug).centre_colour()
+        assert near(colour, RED) == asks, (slug, colour)
+    assert len(plugin_warnings(result.warnings)) == sum(row[3] for row in GRAVATAR_LINES)
+
+
+# (member slug, GitHub line, the user asked for, or None: no request and a warning)
+GITHUB_LINES = [
+    ("url", "https://github.com/octo", "octo"),
+    ("url-slash", "https://github.com/octo-cat/", "octo-cat"),
+    ("bare-url", "github.com/octo", "octo"),
+    ("at", "@octo", "octo"),
+    ("repo", "https://github.com/octo/project", None),
+    ("spaces", "octo cat", None),
+    ("too-long", "o" * 40, None),
+]
+
+
+def test_github_profile_urls_are_read_as_user_names(site, avatar_server, caplog):
+    site.settings.update(AVATAR_GITHUB_URL=avatar_server.github_url)
+    avatar_server.set_github("octo", make_png(GREEN))
+    avatar_server.set_github("octo-cat", make_png(GREEN))
+    for slug, line, _ in GITHUB_LINES:
+        site.member(slug, slug.title(), github=line)
+    result = site.build(caplog)
+
+    asked = {
+        r.path.removeprefix("/gh/").removesuffix(".png")
+        for r in avatar_server.requests
+        if r.path.startswith("/gh/")
+    }
+    assert asked == {user for _, _, user in GITHUB_LINES if user}
+    for slug, line, user in GITHUB_LINES:
+        warned = [w for w in plugin_warnings(result.warnings) if f"{slug}.md" in w]
+        assert len(warned) == (user is None), (slug, result.warnings)
+        colour = site.avatar("members/index.html", slug).centre_colour()
+        assert near(colour, GREEN) == (user is not None), (slug, colour)
+        if user is None:
+            assert "GitHub" in warned[0]
+            assert repr(line) in warned[0]

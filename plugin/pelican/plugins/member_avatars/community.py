@@ -12,12 +12,17 @@ from pelican.contents import Content
 from pelican.urlwrappers import URLWrapper
 from pelican.utils import slugify
 
+from .sources import github_user, gravatar_consent
+
 logger = logging.getLogger(__name__)
 
 # One address, no spaces or markup: anything else has no Gravatar and is not worth a request.
 _EMAIL = re.compile(r"[^@\s<>\"'(),;:\\]+@[^@\s<>\"'(),;:\\.]+(\.[^@\s<>\"'(),;:\\.]+)+")
 # A slug becomes a folder of the output and part of URLs: one path segment, no markup.
 _UNSAFE_SLUG = re.compile(r"[\s/\\<>\"'&?#%]|^\.")
+# Fields that hold several comma-separated values; a repeated or continued line adds to them.
+# Every other field holds one value: of several, the first counts.
+LIST_FIELDS = frozenset({"groups", "attendees"})
 
 
 class Member(Content):
@@ -27,8 +32,10 @@ class Member(Content):
     default_template = "member"
 
     def __init__(self, content: str, metadata: dict[str, Any] | None = None, **kwargs: Any):
-        metadata = dict(metadata or {})
         source_path = kwargs.get("source_path")
+        # Every `Avatar` line counts, used or not: none of those pictures may be published.
+        self.named_avatars: list[str] = all_values((metadata or {}).get("avatar"))
+        metadata = checked_sources(one_value_each(metadata or {}, source_path), source_path)
         # The e-mail only feeds the Gravatar hash: keep it off the metadata and the attributes a
         # template can reach, so no theme can print it by accident.
         email = str(metadata.pop("email", None) or "").strip()
@@ -69,8 +76,9 @@ class Event(Content):
     default_template = "event"
 
     def __init__(self, content: str, metadata: dict[str, Any] | None = None, **kwargs: Any):
-        metadata = dict(metadata or {})
-        metadata.setdefault("slug", file_slug(kwargs.get("source_path")))
+        source_path = kwargs.get("source_path")
+        metadata = one_value_each(metadata or {}, source_path)
+        metadata["slug"] = safe_slug(metadata.get("slug"), source_path)
         super().__init__(content, metadata, **kwargs)
         self.attendee_slugs: list[str] = unique(split_list(self.metadata.get("attendees", "")))
         self.attendees: list[Member] = []
@@ -93,12 +101,59 @@ class Group(URLWrapper):
 
 
 def split_list(raw: Any) -> list[str]:
-    """Split a comma-separated metadata value into its trimmed, non-empty items."""
+    """Split a comma-separated metadata value (or a list of them) into trimmed, non-empty items."""
     if isinstance(raw, list | tuple):
-        items = [str(item) for item in raw]
-    else:
-        items = str(raw or "").split(",")
+        raw = ",".join(str(item) for item in raw)
+    items = str(raw or "").split(",")
     return [item.strip() for item in items if item.strip()]
+
+
+def all_values(raw: Any) -> list[str]:
+    """Every non-empty value of a field, whether it came once or as a list."""
+    values = raw if isinstance(raw, list | tuple) else [raw]
+    return [str(value).strip() for value in values if value is not None and str(value).strip()]
+
+
+def one_value_each(metadata: dict[str, Any], source_path: str | None) -> dict[str, Any]:
+    """The metadata with each text field given several times (a repeated or continued line)
+    made one: list fields join all values, any other keeps the first, with a warning."""
+    result = dict(metadata)
+    for key, value in metadata.items():
+        if not isinstance(value, list) or not all(isinstance(item, str) for item in value):
+            continue  # one value, or what Pelican made of it (tags, authors)
+        if key in LIST_FIELDS:
+            result[key] = ", ".join(value)
+            continue
+        result[key] = value[0] if value else ""
+        if len(set(value)) > 1:
+            logger.warning(
+                "[member_avatars] %s: %s is given %d times; using the first, %r",
+                source_path,
+                key.title(),
+                len(value),
+                value[0],
+            )
+    return result
+
+
+def checked_sources(metadata: dict[str, Any], source_path: str | None) -> dict[str, Any]:
+    """The metadata with `GitHub` as a bare user name (or gone when it names none).
+
+    Warns here, while the file is read, about `Gravatar` and `GitHub` values the avatar
+    sources will not use: the workers that try the sources never log.
+    """
+    problem = gravatar_consent(metadata.get("gravatar"))[1]
+    if problem:
+        logger.warning("[member_avatars] %s: %s", source_path, problem)
+    if "github" in metadata:
+        user, problem = github_user(metadata["github"])
+        if problem:
+            logger.warning("[member_avatars] %s: %s", source_path, problem)
+        if user:
+            metadata["github"] = user
+        else:
+            del metadata["github"]
+    return metadata
 
 
 def unique(items: list[str]) -> list[str]:
@@ -115,7 +170,7 @@ def name_sort_key(name: str) -> tuple[str, str]:
 
 
 def safe_slug(slug: Any, source_path: str | None) -> str:
-    """The member's `Slug`, or the file name when it is missing or not one safe path segment."""
+    """The file's `Slug`, or the file name when it is missing or not one safe path segment."""
     fallback = file_slug(source_path)
     if slug is None or not str(slug).strip():
         return fallback

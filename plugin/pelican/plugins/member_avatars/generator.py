@@ -14,9 +14,10 @@ from pelican.utils import get_date, order_content
 from .book import CONTEXT_KEY, AvatarBook
 from .build import AvatarJob
 from .community import Event, Group, Member, name_sort_key
+from .pages import PageClaim, clashing_claims, pelican_pages
 from .relations import link_community
 from .signals import community_ready
-from .sources import upload_path
+from .sources import upload_spellings
 
 logger = logging.getLogger(__name__)
 TEMPLATES = os.path.join(os.path.dirname(__file__), "templates")
@@ -34,6 +35,11 @@ class CommunityGenerator(Generator):
         self.members: list[Member] = []
         self.events: list[Event] = []
         self.groups: list[Group] = []
+        # (member file, Avatar value) of every member file read, kept or not.
+        self.named_avatars: list[tuple[str, str]] = []
+        # The pages that would overwrite another page: "members" or "events" for the list
+        # pages, the id() of a member, group or event for theirs.
+        self.unwritten: set[int | str] = set()
 
     # --- reading ----------------------------------------------------------------------------
     def _read(self, paths: list[str], content_class: type) -> list[tuple[str, Any]]:
@@ -58,31 +64,39 @@ class CommunityGenerator(Generator):
         (the first of two with one slug wins, so each is final when it is accepted)."""
         by_slug: dict[str, Member] = {}
         for path, member in self._read(self.settings["MEMBER_PATHS"], Member):
+            self.named_avatars += [(member.source_path, named) for named in member.named_avatars]
             if not getattr(member, "name", None):
                 logger.warning("[member_avatars] %s: no Name (or Title); member skipped", path)
                 continue
-            first = by_slug.get(member.slug)
-            if first is not None:
-                logger.warning(
-                    "[member_avatars] %s: slug %r is already used by %s; keeping the first",
-                    path,
-                    member.slug,
-                    first.source_path,
-                )
+            if not self._first_with_slug(path, member, by_slug):
                 continue
-            by_slug[member.slug] = member
             if accepted is not None:
                 accepted(member)
         return sorted(by_slug.values(), key=lambda member: name_sort_key(member.name))
 
+    def _first_with_slug(self, path: str, item: Any, by_slug: dict[str, Any]) -> bool:
+        """Keep `item` unless an earlier file (by path) has its slug; warn naming both."""
+        first = by_slug.setdefault(item.slug, item)
+        if first is not item:
+            logger.warning(
+                "[member_avatars] %s: slug %r is already used by %s; keeping the first",
+                path,
+                item.slug,
+                os.path.relpath(first.source_path, self.path),
+            )
+        return first is item
+
     def read_events(self, members_by_slug: dict[str, Member]) -> list[Event]:
         events = []
+        by_slug: dict[str, Event] = {}
         for path, event in self._read(self.settings["EVENT_PATHS"], Event):
             missing = [key for key in ("title", "date") if not getattr(event, key, None)]
             if missing:
                 logger.warning(
                     "[member_avatars] %s: no %s; event skipped", path, " or ".join(missing).title()
                 )
+                continue
+            if not self._first_with_slug(path, event, by_slug):
                 continue
             if event.end:
                 try:
@@ -100,6 +114,46 @@ class CommunityGenerator(Generator):
                     event.attendees.append(member)
             events.append(event)
         return order_content(events, "reversed-date")
+
+    def page_claims(self) -> list[PageClaim]:
+        """Every page the plugin writes, in writing order (list pages first)."""
+
+        def origin(item: Any) -> str:
+            return os.path.relpath(item.source_path, self.path)
+
+        def group_origin(group: Group) -> str:
+            named_by = [m for m in self.members if group in m.groups]
+            named_by += [e for e in self.events if e.group is group]
+            return origin(named_by[0]) if named_by else group.name
+
+        claims = []
+        if self.members:
+            claims.append(PageClaim(self.settings["MEMBERS_SAVE_AS"], "members", "MEMBERS_SAVE_AS"))
+        if self.events:
+            claims.append(PageClaim(self.settings["EVENTS_SAVE_AS"], "events", "EVENTS_SAVE_AS"))
+        claims += [PageClaim(m.save_as, id(m), origin(m)) for m in self.members]
+        claims += [PageClaim(g.save_as, id(g), group_origin(g)) for g in self.groups]
+        claims += [PageClaim(e.save_as, id(e), origin(e)) for e in self.events]
+        return claims
+
+    def skip_clashing_pages(self) -> None:
+        """Leave out each page that would overwrite an earlier one (Pelican's or ours)."""
+        taken = pelican_pages(self.context, self.path)
+        for claim, first in clashing_claims(self.page_claims(), taken):
+            logger.warning(
+                "[member_avatars] %s: its page %s would overwrite the page of %s; not written",
+                claim.origin,
+                claim.save_as,
+                first,
+            )
+            self.unwritten.add(claim.owner)
+
+    def uploads_never_published(self) -> set[str]:
+        """The real paths of every picture any member file names as `Avatar`, in any spelling."""
+        found: set[str] = set()
+        for source_path, named in self.named_avatars:
+            found |= upload_spellings(self.path, os.path.dirname(source_path), named)
+        return found
 
     # --- Pelican's steps --------------------------------------------------------------------
     def generate_context(self) -> None:
@@ -121,19 +175,14 @@ class CommunityGenerator(Generator):
         # content is rendered when written, after every generator has read its files.
         for content in (*self.members, *self.events):
             self.add_source_path(content)
+        self.skip_clashing_pages()
         self.context[CONTEXT_KEY] = book
         self.context["members"] = self.members
         self.context["member_groups"] = self.groups
         self.context["events"] = self.events
         self.context["members_url"] = self.settings["MEMBERS_URL"]
         self.context["events_url"] = self.settings["EVENTS_URL"]
-        # The same path check the resolver makes: only files inside PATH can be static files.
-        uploads = (
-            upload_path(self.path, str(m.avatar))[0]
-            for m in self.members
-            if getattr(m, "avatar", None)
-        )
-        self.context["member_avatar_uploads"] = {path for path in uploads if path}
+        self.context["member_avatar_uploads"] = self.uploads_never_published()
         community_ready.send(self)
 
     def refresh_metadata_intersite_links(self) -> None:
@@ -167,15 +216,19 @@ class CommunityGenerator(Generator):
                 **kwargs,
             )
 
-        if self.members:
+        if self.members and "members" not in self.unwritten:
             members_page = self.get_template("members")
             write(self.settings["MEMBERS_SAVE_AS"], members_page, self.settings["MEMBERS_URL"])
-        for member in self.members:
+        for member in self.written(self.members):
             write(member.save_as, self.template_for(member), member.url, member=member)
-        for group in self.groups:
+        for group in self.written(self.groups):
             write(group.save_as, self.get_template("group"), group.url, group=group)
-        if self.events:
+        if self.events and "events" not in self.unwritten:
             events_page = self.get_template("events")
             write(self.settings["EVENTS_SAVE_AS"], events_page, self.settings["EVENTS_URL"])
-        for event in self.events:
+        for event in self.written(self.events):
             write(event.save_as, self.template_for(event), event.url, event=event)
+
+    def written(self, items: list[Any]) -> list[Any]:
+        """The items whose page does not clash with another page."""
+        return [item for item in items if id(item) not in self.unwritten]

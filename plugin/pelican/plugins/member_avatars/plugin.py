@@ -43,15 +43,39 @@ def get_generators(pelican: Any) -> type:
 
 
 def drop_uploads_from_static(generator: Any) -> None:
-    """Uploaded originals may carry EXIF (GPS): never publish them, whatever STATIC_PATHS says."""
+    """Uploaded originals may carry EXIF (GPS): never publish them, whatever STATIC_PATHS says.
+
+    Drops every picture a member file names as `Avatar` (used or not) and every file under
+    MEMBER_PATHS and EVENT_PATHS, however it came to be a static file (STATIC_PATHS or a
+    `{static}` link).
+    """
     uploads = generator.context.get("member_avatar_uploads") or set()
-    if uploads:
-        generator.staticfiles = [
-            static
-            for static in generator.staticfiles
-            if os.path.realpath(static.source_path) not in uploads
-        ]
-        generator.context["staticfiles"] = generator.staticfiles
+    private = private_folders(generator.settings)
+    kept = [
+        static
+        for static in generator.staticfiles
+        if os.path.realpath(static.source_path) not in uploads
+        and not inside_any(static.source_path, private)
+    ]
+    if len(kept) != len(generator.staticfiles):
+        generator.staticfiles = kept
+        generator.context["staticfiles"] = kept
+
+
+def private_folders(settings: dict[str, Any]) -> list[str]:
+    """The real paths of MEMBER_PATHS and EVENT_PATHS (never the content folder itself)."""
+    content = os.path.realpath(settings["PATH"])
+    folders = [
+        os.path.realpath(os.path.join(content, folder))
+        for folder in [*settings["MEMBER_PATHS"], *settings["EVENT_PATHS"]]
+    ]
+    return [folder for folder in folders if folder != content]
+
+
+def inside_any(path: str, folders: list[str]) -> bool:
+    """Whether `path` (links followed) lies inside one of `folders`."""
+    real = os.path.realpath(path)
+    return any(os.path.commonpath([real, folder]) == folder for folder in folders)
 
 
 def release_build(pelican: Any) -> None:

@@ -4,11 +4,21 @@ from __future__ import annotations
 
 import hashlib
 import os
+import re
 from dataclasses import dataclass
 from typing import Any
 from urllib.parse import quote
 
 KNOWN_SOURCES = ("upload", "gravatar", "github", "generated")
+# Only a clear yes lets the e-mail hash leave the machine; anything else is a no.
+CLEAR_YES = frozenset({"yes", "true", "on", "1"})
+CLEAR_NO = frozenset({"no", "false", "off", "0", "none", "never", "disabled", "disable"})
+# GitHub's own rule: letters, digits and single inner hyphens, at most 39 characters.
+_GITHUB_USER = re.compile(r"[A-Za-z0-9]+(-[A-Za-z0-9]+)*")
+# Pelican's link prefixes, which a user may well write in front of an `Avatar` path.
+_LINK_PREFIX = re.compile(r"^(\{(static|attach|filename)\}|\|(static|attach|filename)\|)")
+_URL = re.compile(r"^[a-z][a-z0-9+.-]*://", re.IGNORECASE)
+_GITHUB_PROFILE = re.compile(r"(?:https?://)?(?:www\.)?github\.com/(?P<rest>.*)", re.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -24,9 +34,46 @@ def gravatar_hash(email: str) -> str:
     return hashlib.sha256(email.strip().lower().encode("utf-8")).hexdigest()
 
 
-def is_opted_out(value: Any) -> bool:
-    """`Gravatar: no` (or false/off/0) means: never ask Gravatar for this member."""
-    return str(value).strip().lower() in {"no", "false", "off", "0", "none"}
+def plain_value(value: Any) -> str:
+    """A metadata value trimmed, without one pair of quotes around it (`"no"` is `no`)."""
+    text = str(value).strip()
+    if len(text) >= 2 and text[0] == text[-1] and text[0] in "\"'":
+        text = text[1:-1].strip()
+    return text
+
+
+def gravatar_consent(value: Any) -> tuple[bool, str]:
+    """Whether the `Gravatar` value lets us ask Gravatar, and what is wrong with it.
+
+    No `Gravatar` line (None) asks; a value asks only when it is a clear yes. A value that is
+    neither a clear yes nor a clear no is a no with a problem to report.
+    """
+    if value is None:
+        return True, ""
+    word = plain_value(value).lower()
+    if word in CLEAR_YES:
+        return True, ""
+    if word in CLEAR_NO:
+        return False, ""
+    return False, f"Gravatar {str(value).strip()!r} is not a clear yes or no; Gravatar is not asked"
+
+
+def github_user(value: Any) -> tuple[str | None, str]:
+    """The GitHub user name in a `GitHub` value, and what is wrong with it.
+
+    Accepts `octo`, `@octo` and profile URLs (`https://github.com/octo/`, `github.com/octo`).
+    Returns (None, "") when there is no value, (None, problem) when it names no valid user.
+    """
+    if value is None or not plain_value(value):
+        return None, ""
+    text = plain_value(value)
+    profile = _GITHUB_PROFILE.fullmatch(text)
+    if profile:
+        text = re.split(r"[?#]", profile.group("rest"), maxsplit=1)[0]
+    user = text.removeprefix("@").rstrip("/")
+    if len(user) <= 39 and _GITHUB_USER.fullmatch(user):
+        return user, ""
+    return None, f"GitHub {str(value).strip()!r} is not a GitHub user name; GitHub is not asked"
 
 
 def candidates(member: Any, settings: dict[str, Any], pixel_size: int) -> list[Candidate]:
@@ -36,13 +83,13 @@ def candidates(member: Any, settings: dict[str, Any], pixel_size: int) -> list[C
         if kind == "upload" and getattr(member, "avatar", None):
             found.append(Candidate("upload", str(member.avatar).strip()))
         elif kind == "gravatar" and member.email_for_gravatar:
-            if not is_opted_out(getattr(member, "gravatar", "yes")):
+            if gravatar_consent(getattr(member, "gravatar", None))[0]:
                 url = settings["AVATAR_GRAVATAR_URL"].format(
                     hash=gravatar_hash(member.email_for_gravatar), size=pixel_size
                 )
                 found.append(Candidate("gravatar", url))
-        elif kind == "github" and getattr(member, "github", None):
-            user = str(member.github).strip().lstrip("@")
+        elif kind == "github":
+            user = github_user(getattr(member, "github", None))[0]
             if user:
                 url = settings["AVATAR_GITHUB_URL"].format(
                     user=quote(user, safe=""), size=pixel_size
@@ -68,3 +115,23 @@ def upload_path(content_root: str, relative: str) -> tuple[str | None, str]:
     if not os.path.isfile(resolved):
         return None, f"Avatar file {relative!r} does not exist"
     return resolved, ""
+
+
+def upload_spellings(content_root: str, member_folder: str, value: str) -> set[str]:
+    """Every real path an `Avatar` value could mean, whether or not the resolver accepts it.
+
+    Relative to `PATH`, relative to the member file's folder, absolute as written, and with a
+    leading `/` or a `{static}` prefix read as `PATH`-relative: the picture behind any of these
+    must never be published as a static file. A URL names no file.
+    """
+    text = plain_value(value)
+    if not text or _URL.match(text):
+        return set()
+    text = _LINK_PREFIX.sub("", text)
+    inside = text.lstrip("/\\")
+    paths = {
+        os.path.join(content_root, text),  # an absolute path stays as it is
+        os.path.join(content_root, inside),
+        os.path.join(member_folder, inside),
+    }
+    return {os.path.realpath(path) for path in paths}
