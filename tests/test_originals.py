@@ -47,7 +47,7 @@ def duplicate_slug(site):
     site.write("members/zz-ada.md", "Name: Other Ada\nSlug: ada\nAvatar: images/avatars/x.jpg\n\n")
 
 
-def refused_absolute_path(site):
+def leading_slash(site):
     site.write("images/avatars/x.jpg", ORIGINAL)
     site.member("ann", "Ann", avatar="/images/avatars/x.jpg")
 
@@ -94,8 +94,11 @@ def event_folder_in_static_paths(site):
 WAYS = {
     "skipped member (no Name)": Way(skipped_member, "nameless.md"),
     "duplicate slug": Way(duplicate_slug, "zz-ada.md"),
-    "refused absolute path": Way(refused_absolute_path, "ann.md"),
-    "{static} prefix": Way(static_prefix, "ann.md"),
+    "path with a leading slash": Way(leading_slash, shown="ann"),
+    "{static} prefix": Way(static_prefix, shown="ann"),
+    "upload refused as too large": Way(
+        valid_upload_in_static_paths, "ann.md", settings={"AVATAR_MAX_BYTES": 100}
+    ),
     "valid member, upload in STATIC_PATHS": Way(valid_upload_in_static_paths, shown="ann"),
     "second Avatar line": Way(second_avatar_line, "ann.md"),
     "STATIC_PATHS with the member folder": Way(

@@ -1,10 +1,12 @@
 """Which sources a member has, in which order, and where an upload may come from (pure)."""
 
 import os
+from dataclasses import replace
 from types import SimpleNamespace
 
 import pytest
 from pelican.plugins.member_avatars.community import name_sort_key, split_list, unique
+from pelican.plugins.member_avatars.config import config_of
 from pelican.plugins.member_avatars.settings import DEFAULTS
 from pelican.plugins.member_avatars.sources import (
     candidates,
@@ -15,7 +17,7 @@ from pelican.plugins.member_avatars.sources import (
     upload_spellings,
 )
 
-SETTINGS = {**DEFAULTS, "PATH": "content"}
+CONFIG = config_of({**DEFAULTS, "PATH": "content"})
 
 
 def member(**metadata):
@@ -30,15 +32,15 @@ def test_gravatar_hash_is_sha256_of_the_trimmed_lower_cased_address():
 
 def test_candidates_follow_avatar_sources_order():
     someone = member(avatar="a.jpg", email_for_gravatar="a@example.org", github="ada")
-    kinds = [c.kind for c in candidates(someone, SETTINGS, 320)]
+    kinds = [c.kind for c in candidates(someone, CONFIG, 320)]
     assert kinds == ["upload", "gravatar", "github", "generated"]
-    reordered = {**SETTINGS, "AVATAR_SOURCES": ["github", "generated"]}
+    reordered = replace(CONFIG, sources=("github", "generated"))
     assert [c.kind for c in candidates(someone, reordered, 320)] == ["github", "generated"]
 
 
 def test_remote_urls_ask_for_the_largest_pixel_size():
     someone = member(email_for_gravatar="a@example.org", github="@ada")
-    urls = [c.target for c in candidates(someone, SETTINGS, 320)][:2]
+    urls = [c.target for c in candidates(someone, CONFIG, 320)][:2]
     assert (
         urls[0] == f"https://www.gravatar.com/avatar/{gravatar_hash('a@example.org')}?s=320&d=404"
     )
@@ -47,7 +49,7 @@ def test_remote_urls_ask_for_the_largest_pixel_size():
 
 def test_gravatar_no_opts_out():
     someone = member(email_for_gravatar="a@example.org", gravatar="No")
-    assert [c.kind for c in candidates(someone, SETTINGS, 96)] == ["generated"]
+    assert [c.kind for c in candidates(someone, CONFIG, 96)] == ["generated"]
 
 
 # (Gravatar value, asks Gravatar, warns): only a clear yes asks; only a clear no is quiet.
@@ -85,7 +87,7 @@ def test_gravatar_asks_only_on_a_clear_yes(value, asks, warns):
     assert allowed == asks
     assert bool(problem) == warns
     someone = member(email_for_gravatar="a@example.org", gravatar=value)
-    kinds = [c.kind for c in candidates(someone, SETTINGS, 96)]
+    kinds = [c.kind for c in candidates(someone, CONFIG, 96)]
     assert ("gravatar" in kinds) == asks
 
 
@@ -124,7 +126,7 @@ def test_github_value_is_read_as_a_user_name(value, user):
     found, problem = github_user(value)
     assert found == user
     assert bool(problem) == (user is None)
-    urls = [c.target for c in candidates(member(github=value), SETTINGS, 96) if c.kind == "github"]
+    urls = [c.target for c in candidates(member(github=value), CONFIG, 96) if c.kind == "github"]
     assert urls == ([f"https://github.com/{user}.png?size=96"] if user else [])
 
 

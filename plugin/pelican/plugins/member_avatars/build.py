@@ -91,7 +91,9 @@ class AvatarJob:
                     opened.enter_context(store)
                     log_cache_warnings(store.warnings)
                 http = None if self.config.offline else self._http
-                self.resolver = Resolver(self.settings, self.config, store, http, time.time())
+                self.resolver = Resolver(
+                    self.config, self.settings["PATH"], store, http, time.time()
+                )
                 self._exit.enter_context(opened.pop_all())
         return self.resolver
 

@@ -30,15 +30,15 @@ class Resolver:
 
     def __init__(
         self,
-        settings: dict[str, Any],
         config: AvatarConfig,
+        content_root: str,
         store: AvatarStore,
         fetcher: Callable[[], Fetcher] | None,
         now: float,
     ):
-        self.settings = settings
+        self.config = config
         self.renders = RenderCache(config, store)
-        self.local = LocalSources(config, settings["PATH"], self.renders)
+        self.local = LocalSources(config, content_root, self.renders)
         self.remote = RemoteSource(config, self.renders, fetcher, now)
 
     def lookup(self, member: Any) -> Outcome | None:
@@ -57,7 +57,7 @@ class Resolver:
         outcome = Outcome(member.slug, member.source_path)
         if not self.renders.sizes:
             return outcome
-        for candidate in candidates(member, self.settings, max(self.renders.sizes)):
+        for candidate in candidates(member, self.config, max(self.renders.sizes)):
             result = ask(candidate, member)
             if result is None:
                 return None

@@ -6,8 +6,11 @@ import hashlib
 import os
 import re
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import quote
+
+if TYPE_CHECKING:  # config checks AVATAR_SOURCES against KNOWN_SOURCES from here
+    from .config import AvatarConfig
 
 KNOWN_SOURCES = ("upload", "gravatar", "github", "generated")
 # Only a clear yes lets the e-mail hash leave the machine; anything else is a no.
@@ -76,24 +79,22 @@ def github_user(value: Any) -> tuple[str | None, str]:
     return None, f"GitHub {str(value).strip()!r} is not a GitHub user name; GitHub is not asked"
 
 
-def candidates(member: Any, settings: dict[str, Any], pixel_size: int) -> list[Candidate]:
+def candidates(member: Any, config: AvatarConfig, pixel_size: int) -> list[Candidate]:
     """The sources to try for `member`, in order; remote URLs ask for `pixel_size` pixels."""
     found: list[Candidate] = []
-    for kind in settings["AVATAR_SOURCES"]:
+    for kind in config.sources:
         if kind == "upload" and getattr(member, "avatar", None):
             found.append(Candidate("upload", str(member.avatar).strip()))
         elif kind == "gravatar" and member.email_for_gravatar:
             if gravatar_consent(getattr(member, "gravatar", None))[0]:
-                url = settings["AVATAR_GRAVATAR_URL"].format(
+                url = config.gravatar_url.format(
                     hash=gravatar_hash(member.email_for_gravatar), size=pixel_size
                 )
                 found.append(Candidate("gravatar", url))
         elif kind == "github":
             user = github_user(getattr(member, "github", None))[0]
             if user:
-                url = settings["AVATAR_GITHUB_URL"].format(
-                    user=quote(user, safe=""), size=pixel_size
-                )
+                url = config.github_url.format(user=quote(user, safe=""), size=pixel_size)
                 found.append(Candidate("github", url))
         elif kind == "generated":
             found.append(Candidate("generated"))
@@ -109,11 +110,25 @@ def upload_path(content_root: str, relative: str) -> tuple[str | None, str]:
     root = os.path.realpath(content_root)
     if not relative:
         return None, "empty Avatar path"
-    resolved = os.path.realpath(os.path.join(root, relative))
+    # `{static}/members/a.jpg` and `/members/a.jpg` mean what they mean in a Pelican link:
+    # relative to the content folder.
+    inside = _LINK_PREFIX.sub("", relative).lstrip("/")
+    resolved = os.path.realpath(os.path.join(root, inside))
     if os.path.commonpath([root, resolved]) != root:
-        return None, f"Avatar path {relative!r} points outside the content folder"
+        return None, (
+            f"Avatar path {relative!r} points outside the content folder "
+            "(Avatar paths are relative to the content folder, PATH)"
+        )
     if not os.path.isfile(resolved):
-        return None, f"Avatar file {relative!r} does not exist"
+        if os.path.isabs(relative) and os.path.exists(relative):
+            return None, (
+                f"Avatar path {relative!r} points outside the content folder "
+                "(Avatar paths are relative to the content folder, PATH)"
+            )
+        return None, (
+            f"Avatar file {relative!r} does not exist "
+            "(Avatar paths are relative to the content folder, PATH)"
+        )
     return resolved, ""
 
 
