@@ -19,7 +19,7 @@ from typing import Any
 
 import requests
 from pelican import signals
-from pelican.plugins.member_avatars import generated
+from pelican.plugins.member_avatars import initials
 from pelican.plugins.member_avatars.book import CONTEXT_KEY
 from PIL import Image, ImageOps
 
@@ -55,7 +55,7 @@ def _images(member: Any, settings: dict[str, Any], sizes: list[int]) -> dict[int
         STATS["bytes"] += len(response.content)
         if response.status_code == 200:
             return _render(response.content, sizes, fmt, quality)
-    return generated.render_generated(member.name, member.slug, sizes, fmt, quality)
+    return initials.render_initials(member.name, member.slug, sizes, fmt, quality)
 
 
 def fill_book(generators: list[Any]) -> None:

@@ -9,7 +9,7 @@ import zlib
 from pathlib import Path
 
 import diskcache
-from pelican.plugins.member_avatars import generated
+from pelican.plugins.member_avatars import initials
 from PIL import Image, ImageCms, ImageDraw
 
 RED, GREEN, BLUE, YELLOW = (210, 20, 20), (20, 170, 20), (20, 20, 210), (230, 230, 20)
@@ -93,7 +93,7 @@ def gps_tagged_jpeg() -> bytes:
 
 def generated_avatar(name: str, slug: str, size: int = 96, fmt: str = "webp") -> bytes:
     """The bytes the `generated` source gives `name`/`slug` at `size` pixels."""
-    return generated.render_generated(name, slug, PIXEL_SIZES, fmt, 60)[size]
+    return initials.render_initials(name, slug, PIXEL_SIZES, fmt, 60)[size]
 
 
 def cache_keys(cache_dir: Path) -> list[str]:

@@ -20,10 +20,10 @@ from pelican.log import console
 from pelican.log import init as init_logging
 from pelican.settings import read_settings
 
-from .build import resolve_avatars
 from .cache_folder import damaged_copies
 from .config import config_of
 from .generator import CommunityGenerator
+from .job import resolve_avatars
 from .plugin import on_initialized
 from .store import AvatarStore, Kind
 

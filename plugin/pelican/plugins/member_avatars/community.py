@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import logging
 import os
 import re
 import unicodedata
@@ -12,9 +11,10 @@ from pelican.contents import Content
 from pelican.urlwrappers import URLWrapper
 from pelican.utils import slugify
 
+from .log import get_logger
 from .sources import github_user, gravatar_consent
 
-logger = logging.getLogger(__name__)
+logger = get_logger(__name__)
 
 # One address, no spaces or markup: anything else has no Gravatar and is not worth a request.
 _EMAIL = re.compile(r"[^@\s<>\"'(),;:\\]+@[^@\s<>\"'(),;:\\.]+(\.[^@\s<>\"'(),;:\\.]+)+")
@@ -47,7 +47,7 @@ class Member(Content):
         if email and not _EMAIL.fullmatch(email):
             # Not the address itself: logs end up in CI output, and it may be someone's real one.
             logger.warning(
-                "[member_avatars] %s: Email is not an e-mail address; Gravatar is not asked",
+                "%s: Email is not an e-mail address; Gravatar is not asked",
                 source_path,
             )
             email = ""
@@ -57,9 +57,7 @@ class Member(Content):
             if group_slug(group, self.settings):
                 self.group_names.append(group)
             else:
-                logger.warning(
-                    "[member_avatars] %s: group %r has no usable slug; left out", source_path, group
-                )
+                logger.warning("%s: group %r has no usable slug; left out", source_path, group)
         self.groups: list[Group] = []
         # Filled in once per build by `relations.link_community`, newest first.
         self.events: list[Event] = []
@@ -127,7 +125,7 @@ def one_value_each(metadata: dict[str, Any], source_path: str | None) -> dict[st
         result[key] = value[0] if value else ""
         if len(set(value)) > 1:
             logger.warning(
-                "[member_avatars] %s: %s is given %d times; using the first, %r",
+                "%s: %s is given %d times; using the first, %r",
                 source_path,
                 key.title(),
                 len(value),
@@ -144,11 +142,11 @@ def checked_sources(metadata: dict[str, Any], source_path: str | None) -> dict[s
     """
     problem = gravatar_consent(metadata.get("gravatar"))[1]
     if problem:
-        logger.warning("[member_avatars] %s: %s", source_path, problem)
+        logger.warning("%s: %s", source_path, problem)
     if "github" in metadata:
         user, problem = github_user(metadata["github"])
         if problem:
-            logger.warning("[member_avatars] %s: %s", source_path, problem)
+            logger.warning("%s: %s", source_path, problem)
         if user:
             metadata["github"] = user
         else:
@@ -177,7 +175,7 @@ def safe_slug(slug: Any, source_path: str | None) -> str:
     slug = str(slug).strip()
     if _UNSAFE_SLUG.search(slug):
         logger.warning(
-            "[member_avatars] %s: Slug %r is not usable in a URL; using %r",
+            "%s: Slug %r is not usable in a URL; using %r",
             source_path,
             slug,
             fallback,

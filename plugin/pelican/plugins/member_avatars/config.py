@@ -7,16 +7,16 @@ AVATAR_CONFIG, where `config_of` finds it.
 
 from __future__ import annotations
 
-import logging
 import os
 from collections.abc import Mapping
 from dataclasses import dataclass
 from types import MappingProxyType
 from typing import Any
 
+from .log import get_logger
 from .rules import MAX_PIXEL_SIZE, RULES, SettingError
 
-logger = logging.getLogger(__name__)
+logger = get_logger(__name__)
 
 CONFIG_KEY = "AVATAR_CONFIG"
 
@@ -166,7 +166,7 @@ def configure(settings: dict[str, Any]) -> AvatarConfig:
         values["AVATAR_CACHE_PATH"], settings["PATH"], settings["OUTPUT_PATH"]
     )
     if warning:
-        logger.warning("[member_avatars] %s", warning)
+        logger.warning("%s", warning)
     config = make_config(values)
     settings.update(values)
     settings[CONFIG_KEY] = config

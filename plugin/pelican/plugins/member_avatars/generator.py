@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import logging
 import os
 from collections.abc import Callable
 from typing import Any
@@ -12,14 +11,15 @@ from pelican.generators import Generator, PelicanTemplateNotFound
 from pelican.utils import get_date, order_content
 
 from .book import CONTEXT_KEY, AvatarBook
-from .build import AvatarJob
 from .community import Event, Group, Member, name_sort_key
+from .job import AvatarJob
+from .log import get_logger
 from .pages import PageClaim, clashing_claims, pelican_pages
 from .relations import link_community
 from .signals import community_ready
 from .sources import upload_spellings
 
-logger = logging.getLogger(__name__)
+logger = get_logger(__name__)
 TEMPLATES = os.path.join(os.path.dirname(__file__), "templates")
 
 
@@ -54,7 +54,7 @@ class CommunityGenerator(Generator):
                     context=self.context,
                 )
             except (OSError, ValueError, TypeError, KeyError) as exc:
-                logger.warning("[member_avatars] %s: could not be read: %s", path, exc)
+                logger.warning("%s: could not be read: %s", path, exc)
                 continue
             found.append((path, content))
         return found
@@ -66,7 +66,7 @@ class CommunityGenerator(Generator):
         for path, member in self._read(self.settings["MEMBER_PATHS"], Member):
             self.named_avatars += [(member.source_path, named) for named in member.named_avatars]
             if not getattr(member, "name", None):
-                logger.warning("[member_avatars] %s: no Name (or Title); member skipped", path)
+                logger.warning("%s: no Name (or Title); member skipped", path)
                 continue
             if not self._first_with_slug(path, member, by_slug):
                 continue
@@ -79,7 +79,7 @@ class CommunityGenerator(Generator):
         first = by_slug.setdefault(item.slug, item)
         if first is not item:
             logger.warning(
-                "[member_avatars] %s: slug %r is already used by %s; keeping the first",
+                "%s: slug %r is already used by %s; keeping the first",
                 path,
                 item.slug,
                 os.path.relpath(first.source_path, self.path),
@@ -92,9 +92,7 @@ class CommunityGenerator(Generator):
         for path, event in self._read(self.settings["EVENT_PATHS"], Event):
             missing = [key for key in ("title", "date") if not getattr(event, key, None)]
             if missing:
-                logger.warning(
-                    "[member_avatars] %s: no %s; event skipped", path, " or ".join(missing).title()
-                )
+                logger.warning("%s: no %s; event skipped", path, " or ".join(missing).title())
                 continue
             if not self._first_with_slug(path, event, by_slug):
                 continue
@@ -102,14 +100,12 @@ class CommunityGenerator(Generator):
                 try:
                     event.end = get_date(str(event.end))
                 except ValueError:
-                    logger.warning("[member_avatars] %s: End %r is not a date", path, event.end)
+                    logger.warning("%s: End %r is not a date", path, event.end)
                     event.end = None
             for slug in event.attendee_slugs:
                 member = members_by_slug.get(slug)
                 if member is None:
-                    logger.warning(
-                        "[member_avatars] %s: attendee %r is not a member; left out", path, slug
-                    )
+                    logger.warning("%s: attendee %r is not a member; left out", path, slug)
                 else:
                     event.attendees.append(member)
             events.append(event)
@@ -141,7 +137,7 @@ class CommunityGenerator(Generator):
         taken = pelican_pages(self.context, self.path)
         for claim, first in clashing_claims(self.page_claims(), taken):
             logger.warning(
-                "[member_avatars] %s: its page %s would overwrite the page of %s; not written",
+                "%s: its page %s would overwrite the page of %s; not written",
                 claim.origin,
                 claim.save_as,
                 first,
@@ -196,7 +192,7 @@ class CommunityGenerator(Generator):
             return self.get_template(content.template)
         except PelicanTemplateNotFound:
             logger.warning(
-                "[member_avatars] %s: Template %r not found; using %r",
+                "%s: Template %r not found; using %r",
                 content.source_path,
                 content.template,
                 content.default_template,

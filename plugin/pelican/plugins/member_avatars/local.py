@@ -5,16 +5,16 @@
 
 from __future__ import annotations
 
-import logging
 import os
 
-from . import encoding, generated, imaging
+from . import encoding, imaging, initials
 from .config import AvatarConfig
+from .log import get_logger
 from .rendering import RenderCache, sha256
 from .results import How, SourceResult
 from .sources import upload_path
 
-logger = logging.getLogger(__name__)
+logger = get_logger(__name__)
 
 
 def _refused(problem: str) -> SourceResult:
@@ -68,7 +68,7 @@ class LocalSources:
         except encoding.EncodeFailed as exc:
             return _refused(f"Avatar file {relative!r} could not be encoded here ({exc})")
         self.store.put_upload_sha(stamp, sha)
-        logger.debug("[member_avatars] upload %s rendered", relative)
+        logger.debug("upload %s rendered", relative)
         return SourceResult(images, How.UPLOADED)
 
     # --- generated --------------------------------------------------------------------------
@@ -86,7 +86,7 @@ class LocalSources:
         images = self.renders.cached(source_id)
         if not images:
             try:
-                images = generated.render_generated(
+                images = initials.render_initials(
                     name, slug, self.renders.sizes, self.renders.fmt, self.renders.quality
                 )
             except encoding.EncodeFailed as exc:

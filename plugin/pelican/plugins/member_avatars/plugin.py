@@ -5,7 +5,6 @@ Importing this module opens nothing and starts nothing; all work happens inside 
 
 from __future__ import annotations
 
-import logging
 import os
 from typing import Any
 
@@ -15,10 +14,11 @@ from pelican.contents import Content
 from .book import JINJA_GLOBALS
 from .config import InvalidSettings, configure
 from .generator import CommunityGenerator
+from .log import get_logger
 from .rules import SettingError
 from .settings import apply_defaults
 
-logger = logging.getLogger(__name__)
+logger = get_logger(__name__)
 
 
 def on_initialized(pelican: Any) -> None:
@@ -28,7 +28,7 @@ def on_initialized(pelican: Any) -> None:
     try:
         config = configure(settings)
     except SettingError as error:
-        logger.critical("[member_avatars] %s", error)
+        logger.critical("%s", error)
         raise InvalidSettings from None
     ours = list(config.member_paths) + list(config.event_paths)
     for key in ("ARTICLE_EXCLUDES", "PAGE_EXCLUDES", "STATIC_EXCLUDES"):

@@ -8,7 +8,9 @@ from collections.abc import Callable, Iterator
 
 from pelican.log import console
 
-logger = logging.getLogger(__name__)
+from .log import get_logger
+
+logger = get_logger(__name__)
 
 
 @contextlib.contextmanager

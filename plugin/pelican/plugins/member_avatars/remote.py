@@ -7,7 +7,6 @@ it logs debug lines only, and returns its warnings in the result.
 
 from __future__ import annotations
 
-import logging
 import threading
 import time
 from collections.abc import Callable
@@ -18,10 +17,11 @@ from . import encoding, imaging
 from .config import AvatarConfig
 from .fetch import Answer, Fetcher
 from .freshness import Action, Entry, Failure, decide, failure_until
+from .log import get_logger
 from .rendering import RenderCache, sha256
 from .results import NOTHING, How, SourceResult
 
-logger = logging.getLogger(__name__)
+logger = get_logger(__name__)
 T = TypeVar("T")
 
 
@@ -115,27 +115,25 @@ class RemoteSource:
         entry, failure, action = self._look(url)
         if action is Action.SKIP:
             logger.debug(
-                "[member_avatars] %s: %s",
+                "%s: %s",
                 label,
                 "failed before, not asked yet" if failure else "skipped offline",
             )
             return _skipped(failure)
         if action is Action.USE:
             if entry is None or not entry.has_image:
-                logger.debug("[member_avatars] %s: has none (cached answer)", label)
+                logger.debug("%s: has none (cached answer)", label)
                 return NOTHING
             images = self.renders.from_body(entry.body_sha)
             if images is not None:
-                logger.debug("[member_avatars] %s: from the cache", label)
+                logger.debug("%s: from the cache", label)
                 return SourceResult(images, How.CACHE)
             if self.offline:
                 return NOTHING
-            logger.debug("[member_avatars] %s: cached image gone, fetched again", label)
+            logger.debug("%s: cached image gone, fetched again", label)
             entry = None
         revalidate = entry if action is Action.REVALIDATE else None
-        logger.debug(
-            "[member_avatars] %s: %s", label, "stale, revalidating" if revalidate else "fetching"
-        )
+        logger.debug("%s: %s", label, "stale, revalidating" if revalidate else "fetching")
         return self._ask(url, label, revalidate, failed_before=failure is not None)
 
     def _ask(self, url: str, label: str, entry: Entry | None, failed_before: bool) -> SourceResult:
@@ -150,10 +148,10 @@ class RemoteSource:
         if answer.outcome == "not_modified" and entry is not None:
             images = self.renders.from_body(entry.body_sha)
             if images is None:
-                logger.debug("[member_avatars] %s: 304, but the image is gone: refetching", label)
+                logger.debug("%s: 304, but the image is gone: refetching", label)
                 return self._ask(url, label, None, failed_before)
             self._keep(url, entry, now, answer, failed_before)
-            logger.debug("[member_avatars] %s: revalidated (304)", label)
+            logger.debug("%s: revalidated (304)", label)
             return SourceResult(images, How.REVALIDATED)
         if answer.outcome == "ok":
             return self._new_body(url, label, entry, answer, failed_before)
@@ -168,7 +166,7 @@ class RemoteSource:
             images = self.renders.from_body(sha)
             if images is not None:
                 self._keep(url, entry, now, answer, failed_before)
-                logger.debug("[member_avatars] %s: revalidated (same bytes)", label)
+                logger.debug("%s: revalidated (same bytes)", label)
                 return SourceResult(images, How.REVALIDATED)
         try:
             images, fresh_render = self.renders.new(sha, answer.body)
@@ -187,7 +185,7 @@ class RemoteSource:
             answer,
             images if fresh_render else None,
         )
-        logger.debug("[member_avatars] %s: fetched", label)
+        logger.debug("%s: fetched", label)
         return SourceResult(images, How.FETCHED)
 
     def _record(
@@ -222,7 +220,7 @@ class RemoteSource:
         retry_after = answer.retry_after if answer else None
         until = failure_until(time.time(), self.retry_after, self.max_age, retry_after)
         self.store.put_failure(url, Failure(until, reason))
-        logger.debug("[member_avatars] %s: failed (%s), remembered", label, reason)
+        logger.debug("%s: failed (%s), remembered", label, reason)
         if entry is not None and entry.has_image:
             images = self.renders.from_body(entry.body_sha)
             if images is not None:

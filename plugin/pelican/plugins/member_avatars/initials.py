@@ -69,7 +69,7 @@ def colour_for(slug: str) -> tuple[int, int, int]:
         lightness = round(lightness - 0.01, 2)
 
 
-def render_generated(
+def render_initials(
     name: str, slug: str, pixel_sizes: Iterable[int], fmt: str, quality: int
 ) -> dict[int, bytes]:
     """Encode the initials avatar of `name` on the colour of `slug`, one image per pixel size.

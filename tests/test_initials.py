@@ -5,7 +5,7 @@ from __future__ import annotations
 import io
 
 import pytest
-from pelican.plugins.member_avatars import generated
+from pelican.plugins.member_avatars import initials
 from PIL import Image
 
 WHITE = (255, 255, 255)
@@ -39,11 +39,11 @@ SIZES = [320, 96, 64]
     ],
 )
 def test_initials(name, expected):
-    assert generated.initials(name) == expected
+    assert initials.initials(name) == expected
 
 
 def test_initials_of_markup_contain_only_letters():
-    result = generated.initials("<script>alert(1)</script>")
+    result = initials.initials("<script>alert(1)</script>")
     assert result
     assert "<" not in result
     assert result.isalpha()
@@ -60,7 +60,7 @@ def test_initials_of_markup_contain_only_letters():
     ],
 )
 def test_contrast_ratio(rgb_a, rgb_b, ratio):
-    assert generated.contrast_ratio(rgb_a, rgb_b) == pytest.approx(ratio, abs=0.01)
+    assert initials.contrast_ratio(rgb_a, rgb_b) == pytest.approx(ratio, abs=0.01)
 
 
 SLUGS = [f"member-{index}" for index in range(500)] + ["zoe-angstrom", "odon-varga", "", "李"]
@@ -68,20 +68,20 @@ SLUGS = [f"member-{index}" for index in range(500)] + ["zoe-angstrom", "odon-var
 
 def test_colour_is_deterministic_and_readable():
     for slug in SLUGS:
-        colour = generated.colour_for(slug)
-        assert colour == generated.colour_for(slug)
+        colour = initials.colour_for(slug)
+        assert colour == initials.colour_for(slug)
         assert all(isinstance(channel, int) and 0 <= channel <= 255 for channel in colour)
-        assert generated.contrast_ratio(colour, WHITE) >= 4.5, (slug, colour)
+        assert initials.contrast_ratio(colour, WHITE) >= 4.5, (slug, colour)
 
 
 def test_colours_vary_between_slugs():
-    assert len({generated.colour_for(slug) for slug in SLUGS}) > 250
+    assert len({initials.colour_for(slug) for slug in SLUGS}) > 250
 
 
 def test_colour_is_not_needlessly_dark():
     # Lightness only drops as far as contrast needs: avatars should not all look black.
     for slug in SLUGS:
-        assert generated.contrast_ratio(generated.colour_for(slug), WHITE) < 9, slug
+        assert initials.contrast_ratio(initials.colour_for(slug), WHITE) < 9, slug
 
 
 NAMES = [
@@ -96,8 +96,8 @@ NAMES = [
 @pytest.mark.parametrize("fmt", ["webp", "png", "jpeg"])
 @pytest.mark.parametrize(("name", "slug"), NAMES)
 def test_render_generated_sizes_and_determinism(name, slug, fmt):
-    first = generated.render_generated(name, slug, SIZES, fmt, 60)
-    second = generated.render_generated(name, slug, list(reversed(SIZES)), fmt, 60)
+    first = initials.render_initials(name, slug, SIZES, fmt, 60)
+    second = initials.render_initials(name, slug, list(reversed(SIZES)), fmt, 60)
     assert first == second
     assert sorted(first) == sorted(SIZES)
     for size, encoded in first.items():
@@ -111,9 +111,9 @@ def test_render_generated_sizes_and_determinism(name, slug, fmt):
 @pytest.mark.parametrize(("name", "slug"), NAMES[:4])
 @pytest.mark.parametrize("size", SIZES)
 def test_initials_are_drawn_in_the_middle(name, slug, size):
-    img = Image.open(io.BytesIO(generated.render_generated(name, slug, [size], "png", 60)[size]))
+    img = Image.open(io.BytesIO(initials.render_initials(name, slug, [size], "png", 60)[size]))
     img = img.convert("RGB")
-    background = generated.colour_for(slug)
+    background = initials.colour_for(slug)
     assert img.getpixel((1, 1)) == background
     assert img.getpixel((size - 2, size - 2)) == background
     third = size // 3
@@ -125,7 +125,7 @@ def test_initials_are_drawn_in_the_middle(name, slug, size):
 
 def test_initials_are_centred():
     size = 96
-    img = Image.open(io.BytesIO(generated.render_generated("Ho Ho", "h", [size], "png", 60)[size]))
+    img = Image.open(io.BytesIO(initials.render_initials("Ho Ho", "h", [size], "png", 60)[size]))
     text = img.convert("L").point(lambda value: 255 if value > 200 else 0)
     left, top, right, bottom = text.getbbox()
     assert abs((left + right) / 2 - size / 2) <= 2
@@ -134,6 +134,6 @@ def test_initials_are_centred():
 
 def test_letters_missing_from_the_bundled_font_get_a_stand_in():
     # The bundled font covers basic Latin only; a tofu box would be worse than "A".
-    assert generated._drawable("ZÅ") == "ZA"
-    assert generated._drawable("Ö") == "O"
-    assert generated._drawable("?") == "?"
+    assert initials._drawable("ZÅ") == "ZA"
+    assert initials._drawable("Ö") == "O"
+    assert initials._drawable("?") == "?"
