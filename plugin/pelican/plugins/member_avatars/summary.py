@@ -9,7 +9,7 @@ from collections import Counter
 
 from pelican.log import console
 
-from .log import get_logger
+from .log import PREFIX, get_logger
 from .results import How, Outcome
 
 logger = get_logger(__name__)
@@ -25,13 +25,13 @@ def report(outcomes: list[Outcome], requests_made: int, seconds: float) -> None:
                 warning,
                 # Pelican's LimitFilter groups by this message: one group per kind of failure,
                 # so twenty missing uploads do not hide the one server that answers 500.
-                extra={"limit_msg": f"more avatar warnings like: {kind(warning)}"},
+                extra={"limit_msg": f"{PREFIX} more avatar warnings like: {kind(warning)}"},
             )
     line = summary_line(outcomes, requests_made, seconds)
     logger.debug("%s", line)
     # Like Pelican's own "Done:" line: printed on its console unless the build runs --quiet.
     if logger.isEnabledFor(logging.WARNING):
-        console.print(f"{line}", markup=False, highlight=False)
+        console.print(f"{PREFIX} {line}", markup=False, highlight=False)
 
 
 def kind(warning: str) -> str:
