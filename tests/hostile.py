@@ -35,7 +35,8 @@ def sha256(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
-def near(actual, expected, tolerance: int = 40) -> bool:
+def near(actual, expected, tolerance: int = 24) -> bool:
+    """Whether two colours agree within `tolerance` per channel (lossy encoders shift them)."""
     return all(abs(a - b) <= tolerance for a, b in zip(actual, expected, strict=False))
 
 

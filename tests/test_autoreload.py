@@ -12,7 +12,6 @@ next change; the test waits for the first build to finish before it edits anythi
 
 from __future__ import annotations
 
-import io
 import os
 import signal
 import subprocess
@@ -23,7 +22,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from PIL import Image
+from hostile import jpeg, near
 from sitebuilder import BASE_SETTINGS, Site, avatars_in
 
 pytestmark = pytest.mark.slow
@@ -32,16 +31,6 @@ WAIT = 30.0  # seconds, for the first build and for each rebuild
 REEDIT = 3.0  # seconds without a "-> Modified:" from Pelican before an edit is made again
 RED = (200, 30, 30)
 BLUE = (30, 60, 210)
-
-
-def jpeg(colour: tuple[int, int, int]) -> bytes:
-    buffer = io.BytesIO()
-    Image.new("RGB", (300, 200), colour).save(buffer, "JPEG", quality=95)
-    return buffer.getvalue()
-
-
-def near(actual, expected, tolerance: int = 12) -> bool:
-    return all(abs(a - b) <= tolerance for a, b in zip(actual, expected, strict=False))
 
 
 def _default_sigint() -> None:

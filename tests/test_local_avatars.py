@@ -1,20 +1,9 @@
 """Scenario builds with local avatars only (uploads and generated): no network involved."""
 
-import io
 import os
 
 import pytest
-from PIL import Image
-
-
-def jpeg(colour, size=(300, 200)):
-    buffer = io.BytesIO()
-    Image.new("RGB", size, colour).save(buffer, "JPEG", quality=95)
-    return buffer.getvalue()
-
-
-def near(actual, expected, tolerance=12):
-    return all(abs(a - b) <= tolerance for a, b in zip(actual, expected, strict=False))
+from hostile import jpeg, near
 
 
 @pytest.fixture

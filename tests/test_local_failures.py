@@ -2,14 +2,11 @@
 
 import pytest
 from avatar_server import gravatar_hash, make_jpeg
+from hostile import near
 from PIL import Image
 
 RED = (210, 20, 20)
 EMAIL = "grace@example.org"
-
-
-def near(actual, expected, tolerance=14):
-    return all(abs(a - b) <= tolerance for a, b in zip(actual, expected, strict=False))
 
 
 @pytest.fixture

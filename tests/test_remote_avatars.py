@@ -4,11 +4,7 @@ import time
 
 import pytest
 from avatar_server import gravatar_hash, make_jpeg, make_png
-
-
-def near(actual, expected, tolerance=14):
-    return all(abs(a - b) <= tolerance for a, b in zip(actual, expected, strict=False))
-
+from hostile import near
 
 RED, BLUE, GREEN = (210, 20, 20), (20, 20, 210), (20, 170, 20)
 
