@@ -13,6 +13,7 @@ from pelican.plugins.member_avatars import initials
 from PIL import Image, ImageCms, ImageDraw
 
 RED, GREEN, BLUE, YELLOW = (210, 20, 20), (20, 170, 20), (20, 20, 210), (230, 230, 20)
+QUADRANTS = (RED, GREEN, BLUE, YELLOW)
 # The pixel sizes of the default AVATAR_SIZES (48, 160, 32 CSS pixels) at density 2.
 PIXEL_SIZES = [320, 96, 64]
 
@@ -54,15 +55,19 @@ def png(colour=GREEN, size=(80, 80)) -> bytes:
     return encode(Image.new("RGB", size, colour), "PNG")
 
 
-def quadrants(width: int = 80, height: int = 60) -> Image.Image:
-    """Red, green / blue, yellow quadrants: every flip or rotation changes what sits where."""
+def quadrants(
+    width: int = 80, height: int = 60, colours: tuple[tuple[int, int, int], ...] = QUADRANTS
+) -> Image.Image:
+    """Four quadrants (by default red, green / blue, yellow): every flip or rotation changes
+    what sits where."""
+    top_left, top_right, bottom_left, bottom_right = colours
     img = Image.new("RGB", (width, height))
     draw = ImageDraw.Draw(img)
     half_w, half_h = width // 2, height // 2
-    draw.rectangle((0, 0, half_w - 1, half_h - 1), fill=RED)
-    draw.rectangle((half_w, 0, width - 1, half_h - 1), fill=GREEN)
-    draw.rectangle((0, half_h, half_w - 1, height - 1), fill=BLUE)
-    draw.rectangle((half_w, half_h, width - 1, height - 1), fill=YELLOW)
+    draw.rectangle((0, 0, half_w - 1, half_h - 1), fill=top_left)
+    draw.rectangle((half_w, 0, width - 1, half_h - 1), fill=top_right)
+    draw.rectangle((0, half_h, half_w - 1, height - 1), fill=bottom_left)
+    draw.rectangle((half_w, half_h, width - 1, height - 1), fill=bottom_right)
     return img
 
 
