@@ -74,7 +74,7 @@ def test_a_host_that_refuses_connections_is_given_up_for_the_build():
     with fetcher(AVATAR_RETRIES=0) as client:
         answers = [client.get(f"http://127.0.0.1:{port}/avatar/{n}") for n in range(10)]
         assert client.requests_made == HOST_DOWN_AFTER
-    assert all(answer.outcome == "failed" for answer in answers)
+    assert all(answer.reply == "failed" for answer in answers)
     assert "connection failed" in answers[0].reason
     assert "unreachable" in answers[-1].reason
 
@@ -100,10 +100,10 @@ def test_conditional_headers_are_sent(avatar_server):
     url = avatar_server.gravatar_url.format(hash=key, size=96)
     with fetcher() as client:
         first = client.get(url)
-        assert first.outcome == "ok"
+        assert first.reply == "ok"
         assert first.etag
         again = client.get(url, etag=first.etag, last_modified=first.last_modified)
-    assert again.outcome == "not_modified"
+    assert again.reply == "not_modified"
     assert avatar_server.requests[-1].header("If-None-Match") == first.etag
     assert "test-agent" in avatar_server.requests[-1].header("User-Agent")
 
@@ -212,12 +212,12 @@ def test_proxy_settings_come_from_the_environment(avatar_server, monkeypatch):
     monkeypatch.setenv("HTTP_PROXY", f"http://127.0.0.1:{closed_port()}")
     with fetcher(AVATAR_RETRIES=0) as client:
         answer = client.get(url)
-    assert answer.outcome == "failed"  # through the (closed) proxy
+    assert answer.reply == "failed"  # through the (closed) proxy
     assert avatar_server.count() == 0
     monkeypatch.setenv("NO_PROXY", "127.0.0.1")
     with fetcher(AVATAR_RETRIES=0) as client:
-        assert client.get(url).outcome == "ok"
-        assert client.get(url).outcome == "ok"
+        assert client.get(url).reply == "ok"
+        assert client.get(url).reply == "ok"
     assert avatar_server.count() == 2
 
 
@@ -233,7 +233,7 @@ def test_one_connection_serves_request_after_request(avatar_server):
         first = client.get(image)
         answers = [first, client.get(missing), client.get(image, etag=first.etag)]
         answers += [client.get(redirected), client.get(image), client.get(missing)]
-    assert [answer.outcome for answer in answers] == [
+    assert [answer.reply for answer in answers] == [
         "ok",
         "none",
         "not_modified",
@@ -256,7 +256,7 @@ def test_a_404_that_never_sends_its_body_costs_no_timeout(avatar_server):
         started = time.monotonic()
         answer = client.get(url)
         waited = time.monotonic() - started
-    assert answer.outcome == "none"
+    assert answer.reply == "none"
     assert waited < 1.5  # not AVATAR_TIMEOUT (3 s)
 
 

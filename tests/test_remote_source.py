@@ -6,7 +6,7 @@ from io import BytesIO
 import pytest
 from avatar_server import make_jpeg
 from pelican.plugins.member_avatars.config import config_of
-from pelican.plugins.member_avatars.fetch import Answer
+from pelican.plugins.member_avatars.fetch import Answer, Reply
 from pelican.plugins.member_avatars.freshness import Entry, Failure
 from pelican.plugins.member_avatars.remote import RemoteSource
 from pelican.plugins.member_avatars.rendering import RenderCache, sha256
@@ -27,7 +27,7 @@ SETTINGS = {
 BODY = make_jpeg((200, 0, 0), size=(20, 20))
 OTHER_BODY = make_jpeg((0, 0, 200), size=(20, 20))
 CONFIG = config_of(SETTINGS)
-OK = Answer("ok", body=BODY, etag='"a"')
+OK = Answer(Reply.OK, body=BODY, etag='"a"')
 
 
 class ScriptedFetcher:
@@ -76,7 +76,7 @@ def colour(result):
 def test_a_304_whose_render_is_gone_renders_the_kept_body(store):
     sha = seed(store, fetched_at=0)
     drop_render(store, sha)
-    fetcher = ScriptedFetcher(Answer("not_modified"))
+    fetcher = ScriptedFetcher(Answer(Reply.NOT_MODIFIED))
     result = source(store, fetcher).get(URL, "ada")
     assert result.how is How.REVALIDATED
     assert fetcher.sent == [('"a"', None)]
@@ -86,7 +86,7 @@ def test_a_304_whose_render_is_gone_renders_the_kept_body(store):
 def test_a_304_whose_render_and_body_are_gone_fetches_again(store):
     sha = seed(store, fetched_at=0, body_kept=False)
     drop_render(store, sha)
-    fetcher = ScriptedFetcher(Answer("not_modified"), OK)
+    fetcher = ScriptedFetcher(Answer(Reply.NOT_MODIFIED), OK)
     result = source(store, fetcher).get(URL, "ada")
     assert result.how is How.FETCHED
     assert fetcher.sent == [('"a"', None), (None, None)]  # the second asks unconditionally
@@ -102,7 +102,7 @@ def test_the_same_bytes_again_revalidate_without_rendering(store):
 
 def test_changed_bytes_are_fetched_and_rendered(store):
     seed(store, fetched_at=0)
-    fetcher = ScriptedFetcher(Answer("ok", body=OTHER_BODY, etag='"b"'))
+    fetcher = ScriptedFetcher(Answer(Reply.OK, body=OTHER_BODY, etag='"b"'))
     result = source(store, fetcher).get(URL, "ada")
     assert result.how is How.FETCHED
     assert colour(result)[2] > 150
@@ -138,7 +138,7 @@ def test_offline_with_nothing_rendered_or_kept_gives_nothing(store):
 
 def test_a_failed_revalidation_keeps_the_cached_copy_and_is_remembered(store):
     seed(store, fetched_at=0)
-    fetcher = ScriptedFetcher(Answer("failed", reason="HTTP 503", retry_after=500))
+    fetcher = ScriptedFetcher(Answer(Reply.FAILED, reason="HTTP 503", retry_after=500))
     result = source(store, fetcher).get(URL, "ada")
     assert result.how is How.CACHE
     assert result.problem == "HTTP 503; keeping the cached copy"
@@ -159,7 +159,7 @@ def test_a_remembered_failure_is_not_asked_and_reported_as_remembered(store):
 
 
 def test_a_body_that_is_no_image_is_a_remembered_failure(store):
-    fetcher = ScriptedFetcher(Answer("ok", body=b"<html>nope</html>"))
+    fetcher = ScriptedFetcher(Answer(Reply.OK, body=b"<html>nope</html>"))
     result = source(store, fetcher).get(URL, "ada")
     assert "not a usable image" in result.problem
     assert store.failure(URL) is not None
@@ -169,7 +169,7 @@ def test_a_body_that_is_no_image_is_a_remembered_failure(store):
 def test_a_none_answer_clears_a_past_failure(store):
     store.put_failure(URL, Failure(time.time() + 0.01, "HTTP 500"))
     time.sleep(0.02)
-    fetcher = ScriptedFetcher(Answer("none"))
+    fetcher = ScriptedFetcher(Answer(Reply.NONE))
     result = source(store, fetcher).get(URL, "ada")
     assert result.images is None
     assert store.entry(URL).has_image is False

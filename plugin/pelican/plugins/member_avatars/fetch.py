@@ -11,6 +11,7 @@ import os
 import threading
 import time
 from dataclasses import dataclass
+from enum import StrEnum
 
 import requests
 import urllib3.exceptions
@@ -29,11 +30,20 @@ SMALL_BODY = 64 * 1024
 SMALL_BODY_WAIT = 0.2  # seconds such a body may take to arrive
 
 
+class Reply(StrEnum):
+    """What a server's answer comes to."""
+
+    OK = "ok"  # an image body
+    NOT_MODIFIED = "not_modified"  # 304: the cached copy is still current
+    NONE = "none"  # 404/410: this member has no avatar there
+    FAILED = "failed"  # anything else, with a reason
+
+
 @dataclass(frozen=True)
 class Answer:
-    """What one fetch came to: "ok" (body), "not_modified", "none" (404/410) or "failed"."""
+    """What one fetch came to, with the body and validators of an image."""
 
-    outcome: str
+    reply: Reply
     body: bytes = b""
     etag: str | None = None
     last_modified: str | None = None
@@ -43,7 +53,7 @@ class Answer:
 
 
 def failed(reason: str, retry_after: float | None = None, retryable: bool = False) -> Answer:
-    return Answer("failed", reason=reason, retry_after=retry_after, retryable=retryable)
+    return Answer(Reply.FAILED, reason=reason, retry_after=retry_after, retryable=retryable)
 
 
 class Fetcher:
@@ -179,9 +189,9 @@ class Fetcher:
         if response.is_redirect:
             return failed("redirect"), response.headers["Location"]
         if status == 304:
-            return Answer("not_modified"), None
+            return Answer(Reply.NOT_MODIFIED), None
         if status in (404, 410):
-            return Answer("none"), None
+            return Answer(Reply.NONE), None
         if status == 429 or status >= 500:
             retry_after = parse_retry_after(response.headers.get("Retry-After"), time.time())
             return failed(f"HTTP {status}", retry_after, retryable=True), None
@@ -197,7 +207,7 @@ class Fetcher:
         # (requests would close it, as the body was not read through requests.)
         response.raw.release_conn()
         return Answer(
-            "ok",
+            Reply.OK,
             body=body,
             etag=response.headers.get("ETag"),
             last_modified=response.headers.get("Last-Modified"),

@@ -15,7 +15,7 @@ from typing import TypeVar
 
 from . import encoding, imaging
 from .config import AvatarConfig
-from .fetch import Answer, Fetcher
+from .fetch import Answer, Fetcher, Reply
 from .freshness import Action, Entry, Failure, decide, failure_until
 from .log import get_logger
 from .rendering import RenderCache, sha256
@@ -142,10 +142,10 @@ class RemoteSource:
             url, entry.etag if entry else None, entry.last_modified if entry else None
         )
         now = time.time()
-        if answer.outcome == "none":
+        if answer.reply is Reply.NONE:
             self._record(url, Entry(fetched_at=now), failed_before)
             return NOTHING
-        if answer.outcome == "not_modified" and entry is not None:
+        if answer.reply is Reply.NOT_MODIFIED and entry is not None:
             images = self.renders.from_body(entry.body_sha)
             if images is None:
                 logger.debug("%s: 304, but the image is gone: refetching", label)
@@ -153,7 +153,7 @@ class RemoteSource:
             self._keep(url, entry, now, answer, failed_before)
             logger.debug("%s: revalidated (304)", label)
             return SourceResult(images, How.REVALIDATED)
-        if answer.outcome == "ok":
+        if answer.reply is Reply.OK:
             return self._new_body(url, label, entry, answer, failed_before)
         return self._failed(url, label, entry, answer.reason or "unexpected answer", answer)
 
