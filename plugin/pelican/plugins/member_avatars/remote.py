@@ -196,16 +196,14 @@ class RemoteSource:
         answer: Answer | None = None,
         images: dict[int, bytes] | None = None,
     ) -> None:
-        """Record one answer in one transaction (concurrent workers queue on it): the entry,
-        the body and its images when new, and no failure any more."""
-        with self.store.transaction():
-            if images is not None and entry.body_sha:
-                self.renders.put(entry.body_sha, images)
-            if answer is not None and entry.body_sha:
-                self.store.put_body(entry.body_sha, answer.body)
-            self.store.put_entry(url, entry)
-            if failed_before:
-                self.store.clear_failure(url)
+        rendered = (self.renders.key(entry.body_sha), images) if images and entry.body_sha else None
+        self.store.record_answer(
+            url,
+            entry,
+            body=answer.body if answer is not None else None,
+            rendered=rendered,
+            clear_failure=failed_before,
+        )
 
     def _keep(
         self, url: str, entry: Entry, now: float, answer: Answer, failed_before: bool

@@ -128,6 +128,26 @@ class AvatarStore:
         if self._cache.contains(key):
             self.delete(key)
 
+    def record_answer(
+        self,
+        url: str,
+        entry: Entry,
+        *,
+        body: bytes | None = None,
+        rendered: tuple[str, dict[int, bytes]] | None = None,
+        clear_failure: bool = False,
+    ) -> None:
+        """Record a server's answer in one transaction (concurrent workers queue on it): the
+        entry, the body and its rendered images (key, images) when new, no failure any more."""
+        with self.transaction():
+            if rendered is not None:
+                self.put_rendered(*rendered)
+            if body is not None and entry.body_sha:
+                self.put_body(entry.body_sha, body)
+            self.put_entry(url, entry)
+            if clear_failure:
+                self.clear_failure(url)
+
     def body(self, sha: str) -> bytes | None:
         value = self._cache.get(f"body:{sha}")
         if not isinstance(value, bytes):
