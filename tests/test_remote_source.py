@@ -114,7 +114,7 @@ def test_a_fresh_entry_whose_render_is_gone_is_rendered_from_the_body_without_a_
     drop_render(store, sha)
     fetcher = ScriptedFetcher()
     remote = source(store, fetcher)
-    assert remote.peek(URL) is None  # needs an image made: not a cache-only answer
+    assert remote.peek(URL, "ada") is None  # needs an image made: not a cache-only answer
     result = remote.get(URL, "ada")
     assert result.how is How.CACHE
     assert fetcher.sent == []
@@ -151,7 +151,7 @@ def test_a_remembered_failure_is_not_asked_and_reported_as_remembered(store):
     store.put_failure(URL, Failure(until, "HTTP 500"))
     fetcher = ScriptedFetcher()
     remote = source(store, fetcher)
-    for result in (remote.peek(URL), remote.get(URL, "ada")):
+    for result in (remote.peek(URL, "ada"), remote.get(URL, "ada")):
         assert result.images is None
         assert result.problem == ""
         assert result.remembered_until == pytest.approx(until)
@@ -179,14 +179,14 @@ def test_peek_answers_fresh_entries_and_waits_for_urls_already_asked(store):
     seed(store, fetched_at=time.time())
     fetcher = ScriptedFetcher()
     remote = source(store, fetcher)
-    assert remote.peek(URL).how is How.CACHE
+    assert remote.peek(URL, "ada").how is How.CACHE
     remote.get(URL, "ada")
-    assert remote.peek(URL) is None  # asked in this build: wait for that answer
+    assert remote.peek(URL, "ada") is None  # asked in this build: wait for that answer
 
 
 def test_peek_on_a_fresh_has_none_answer(store):
     store.put_entry(URL, Entry(time.time()))
-    result = source(store, ScriptedFetcher()).peek(URL)
+    result = source(store, ScriptedFetcher()).peek(URL, "ada")
     assert result.images is None
     assert result.remembered_until is None
 

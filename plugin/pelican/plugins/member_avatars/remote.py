@@ -84,7 +84,7 @@ class RemoteSource:
         failure = None if self.offline else self.store.failure(url)
         return entry, failure, decide(entry, failure, self.now, self.max_age, self.offline)
 
-    def peek(self, url: str) -> SourceResult | None:
+    def peek(self, url: str, label: str) -> SourceResult | None:
         """The answer the cache alone gives, or None when a request or an image is needed."""
         if self._once.started(url):
             # Another member's worker asks this URL in this build (what is in the cache may be
@@ -92,13 +92,27 @@ class RemoteSource:
             return None
         entry, failure, action = self._look(url)
         if action is Action.SKIP:
-            return _skipped(failure)
+            return self._skipped(failure, label)
         if action is Action.USE:
             if entry is None or not entry.has_image:
-                return NOTHING
+                return self._has_none(label)
             images = self.renders.cached(entry.body_sha)
-            return SourceResult(images, How.CACHE) if images else None
+            if images:
+                _log_cached(label, failure)
+                return SourceResult(images, How.CACHE)
         return None
+
+    def _skipped(self, failure: Failure | None, label: str) -> SourceResult:
+        if failure is None:
+            logger.debug("%s: not cached, skipped offline", label)
+            return NOTHING
+        # The build that saw the failure warned; this one counts it in the summary line.
+        logger.debug("%s: failed before (%s), not asked again yet", label, failure.reason)
+        return SourceResult(remembered_until=failure.until)
+
+    def _has_none(self, label: str) -> SourceResult:
+        logger.debug("%s: has none (a cached answer)", label)
+        return NOTHING
 
     def get(self, url: str, label: str) -> SourceResult:
         """The avatar at `url`; `label` names it in debug lines (never the URL: it may hold
@@ -114,19 +128,13 @@ class RemoteSource:
     def _resolve(self, url: str, label: str) -> SourceResult:
         entry, failure, action = self._look(url)
         if action is Action.SKIP:
-            logger.debug(
-                "%s: %s",
-                label,
-                "failed before, not asked yet" if failure else "skipped offline",
-            )
-            return _skipped(failure)
+            return self._skipped(failure, label)
         if action is Action.USE:
             if entry is None or not entry.has_image:
-                logger.debug("%s: has none (cached answer)", label)
-                return NOTHING
+                return self._has_none(label)
             images = self.renders.from_body(entry.body_sha)
             if images is not None:
-                logger.debug("%s: from the cache", label)
+                _log_cached(label, failure)
                 return SourceResult(images, How.CACHE)
             if self.offline:
                 return NOTHING
@@ -226,6 +234,8 @@ class RemoteSource:
         return SourceResult(problem=f"{reason}; using the next source")
 
 
-def _skipped(failure: Failure | None) -> SourceResult:
-    # The build that saw the failure warned; this one counts it in the summary line.
-    return SourceResult(remembered_until=failure.until) if failure else NOTHING
+def _log_cached(label: str, failure: Failure | None) -> None:
+    if failure is None:
+        logger.debug("%s: from the cache", label)
+    else:
+        logger.debug("%s: failed before (%s), the cached copy is used", label, failure.reason)

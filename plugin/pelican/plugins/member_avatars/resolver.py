@@ -83,12 +83,16 @@ class Resolver:
             return self.local.peek_upload(candidate.target)
         if candidate.kind == "generated":
             return self.local.peek_generated(member.name, member.slug)
-        return self.remote.peek(candidate.target)
+        return self.remote.peek(candidate.target, _label(candidate, member))
 
     def _get(self, candidate: Candidate, member: Any) -> SourceResult:
         if candidate.kind == "upload":
             return self.local.upload(candidate.target)
         if candidate.kind == "generated":
             return self.local.generated(member.name, member.slug)
-        label = f"{member.source_path}: {SOURCE_LABELS.get(candidate.kind, candidate.kind)}"
-        return self.remote.get(candidate.target, label)
+        return self.remote.get(candidate.target, _label(candidate, member))
+
+
+def _label(candidate: Candidate, member: Any) -> str:
+    """How debug lines name a remote source: the member file and the service, never the URL."""
+    return f"{member.source_path}: {SOURCE_LABELS.get(candidate.kind, candidate.kind)}"
