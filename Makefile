@@ -1,20 +1,30 @@
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
+# What a build needs: the plugin (an editable install of this checkout) and its dependencies.
+SITE_STAMP := $(VENV)/.installed-site
+# Everything for development on top: the test and benchmark tools.
 STAMP := $(VENV)/.installed
 
-.PHONY: html test devserver bench clean
+.PHONY: html publish test devserver bench clean
 
-$(STAMP): pyproject.toml
+$(SITE_STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e '.[test,bench]' --config-settings editable_mode=compat
+	$(BIN)/python -m pip install --quiet -e .
+	touch $(SITE_STAMP)
+
+$(STAMP): $(SITE_STAMP)
+	$(BIN)/python -m pip install --quiet -e '.[test,bench]'
 	touch $(STAMP)
 
-html: $(STAMP)
+html: $(SITE_STAMP)
 	$(BIN)/pelican content -s pelicanconf.py -o output
 
-devserver: $(STAMP)
+# The site as deployed (publishconf.py: absolute SITEURL, feeds, avatars fetched online).
+publish: $(SITE_STAMP)
+	$(BIN)/pelican content -s publishconf.py -o output
+
+devserver: $(SITE_STAMP)
 	$(BIN)/pelican content -s pelicanconf.py -o output --autoreload --listen
 
 test: $(STAMP)

@@ -196,7 +196,9 @@ def test_autoreload_shows_a_new_picture_and_a_new_name(live_site):
         ),
         edited="ada.md",
     )
-    alts = {a.attrs["alt"] for a in avatars_in(site.page("members/index.html")) if a.slug == "ada"}
+    alts = {
+        a.attrs["alt"] for a in avatars_in(site.page("members/ada/index.html")) if a.slug == "ada"
+    }
     assert alts == {"Ada King"}
     assert near(ada_colour(site), BLUE), "the picture went back after the name changed"
 

@@ -1,63 +1,43 @@
-"""The built example site in a real browser: headless Chromium driven by Playwright.
+"""The plugin's pages in a real browser: headless Chromium driven by Playwright.
 
-The site is built by a session fixture into a temporary folder (offline, with its own
-avatar cache), served from a local http.server thread on 127.0.0.1, and opened in
-Debian's Chromium. Every `img.avatar` must have been decoded by the browser at
-`width × AVATAR_DENSITY` pixels, and the page must not have asked any other host for
-anything. Screenshots go to the test's tmp folder; their paths are printed (`pytest -s`).
+Sites are built into temporary folders (offline, each with its own avatar cache), served
+from a local http.server thread on 127.0.0.1, and opened in Debian's Chromium:
+- the example site (its own theme, site/): every `img.avatar` must have been decoded at
+  `width × AVATAR_DENSITY` pixels, and no page may ask any other host for anything;
+- a small site in each of Pelican's stock themes (notmyidea, simple), where the plugin's
+  default templates render the pages: each page's heading lines up with an article title of
+  the same theme, and no page is wider than the window;
+- axe-core's accessibility rules on every plugin page of all three.
+Screenshots go to the test's tmp folder; their paths are printed (`pytest -s`).
 
-Skipped where Playwright for Python or the Chromium binary is missing; `.ci/run`
-installs both, and sets CHROMIUM so that a missing browser there fails instead.
+Skipped where Playwright for Python, the Chromium binary or axe-core is missing; `.ci/run`
+installs them, and sets CHROMIUM and AXE_JS so that a missing one there fails instead.
 """
 
 from __future__ import annotations
 
-import functools
+import contextlib
 import json
 import os
 import subprocess
 import sys
-import threading
-from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
-from urllib.parse import urlsplit
 
 import pytest
+from browsing import (
+    CHROMIUM_ARGS,
+    REPO,
+    axe_violations,
+    chromium_path,
+    describe,
+    open_page,
+    serve,
+)
 from pelican.plugins.member_avatars.settings import DEFAULTS
 from pelican.settings import read_settings
+from themesites import ARTICLE_PAGE, PLUGIN_PAGES, STOCK_THEMES, themed_site
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
-
-REPO = Path(__file__).resolve().parent.parent
-DEFAULT_CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
-LOCAL_HOST = "127.0.0.1"
-# Schemes that never leave the page: inlined avatars are data: URIs.
-LOCAL_SCHEMES = {"data", "blob", "about"}
-
-
-def chromium_path() -> str:
-    """The Chromium binary to drive: $CHROMIUM if set (CI sets it), else Debian's."""
-    wanted = os.environ.get("CHROMIUM")
-    path = wanted or DEFAULT_CHROMIUM
-    if not os.access(path, os.X_OK):
-        if wanted:
-            pytest.fail(f"CHROMIUM={wanted} is set but is not an executable file")
-        pytest.skip(
-            f"no browser: {DEFAULT_CHROMIUM} is missing and none can be installed here "
-            "(install Debian's package with `apt-get install chromium`, as .ci/run does; "
-            "never `playwright install`)"
-        )
-    return path
 
 
 @pytest.fixture(scope="session")
@@ -93,25 +73,12 @@ def avatar_density() -> int:
     return int(settings.get("AVATAR_DENSITY", DEFAULTS["AVATAR_DENSITY"]))
 
 
-class _QuietHandler(SimpleHTTPRequestHandler):
-    def log_message(self, format, *args):
-        pass
-
-
 # Module-scoped: its threads end with this module, not at the end of the session.
 @pytest.fixture(scope="module")
 def site_url(example_output):
-    """The built site over HTTP from a local server thread on 127.0.0.1."""
-    handler = functools.partial(_QuietHandler, directory=str(example_output))
-    server = ThreadingHTTPServer((LOCAL_HOST, 0), handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://{LOCAL_HOST}:{server.server_address[1]}/"
-    finally:
-        server.shutdown()
-        server.server_close()
-        thread.join(timeout=5)
+    """The built example site over HTTP from a local server thread on 127.0.0.1."""
+    with serve(example_output) as url:
+        yield url
 
 
 # Module-scoped: its threads end with this module, not at the end of the session.
@@ -155,45 +122,10 @@ AVATARS_JS = """
 
 def open_and_check(browser, url: str, screenshot: Path, density: int) -> list[dict]:
     """Load `url`, check its avatars and its requests, save a full-page screenshot."""
-    context = browser.new_context(viewport={"width": 1280, "height": 900})
-    requested: list[str] = []
-    foreign: list[str] = []
-    failed: list[str] = []
-
-    def guard(route):
-        # Record every request; answer none that would leave this machine.
-        url = route.request.url
-        if urlsplit(url).hostname != LOCAL_HOST:
-            foreign.append(url)
-            route.abort()
-        else:
-            route.continue_()
-
-    context.route("**/*", guard)
-    context.on("request", lambda request: requested.append(request.url))
-    context.on("requestfailed", lambda request: failed.append(request.url))
-    context.on(
-        "response",
-        lambda response: (
-            failed.append(f"{response.status} {response.url}") if response.status >= 400 else None
-        ),
-    )
-    try:
-        page = context.new_page()
-        response = page.goto(url, wait_until="load")
-        assert response is not None
-        assert response.ok, f"{url}: HTTP {response.status}"
-        page.wait_for_function(
-            "() => Array.from(document.images).every(img => img.complete)", timeout=10_000
-        )
+    with open_page(browser, url) as (page, visit):
         avatars = page.evaluate(AVATARS_JS)
         page.screenshot(path=str(screenshot), full_page=True)
-        print(f"screenshot of {url}: {screenshot}")
-        fetched = [r for r in requested if urlsplit(r).scheme not in LOCAL_SCHEMES]
-        print(f"{len(avatars)} avatars; {len(requested)} requests, over the network: {fetched}")
-    finally:
-        context.close()
-
+        print(f"screenshot of {url}: {screenshot}; {len(avatars)} avatars")
     assert avatars, f"no img.avatar on {url}"
     wrong = [
         a
@@ -205,15 +137,7 @@ def open_and_check(browser, url: str, screenshot: Path, density: int) -> list[di
     assert not wrong, f"avatars not loaded at {density}× their size on {url}: {wrong}"
     hidden = [a["member"] for a in avatars if a["rendered"] <= 0]
     assert not hidden, f"avatars with no rendered width on {url}: {hidden}"
-
-    elsewhere = [
-        r
-        for r in requested
-        if urlsplit(r).scheme not in LOCAL_SCHEMES and urlsplit(r).hostname != LOCAL_HOST
-    ]
-    assert not foreign, f"{url} asked other hosts for: {foreign}"
-    assert not elsewhere, f"{url} asked other hosts for: {elsewhere}"
-    assert not failed, f"{url}: failed requests: {failed}"
+    visit.assert_stayed_local(url)
     return avatars
 
 
@@ -234,3 +158,109 @@ def test_event_page_avatars_load_at_full_density(
     attendees = [a["member"] for a in avatars if a["width"] == DEFAULTS["AVATAR_SIZES"]["list"]]
     assert len(attendees) == len(set(attendees)), f"an attendee is listed twice on {event}"
     assert len(attendees) >= 2, f"{event} shows {attendees}"
+
+
+# --- the default templates in Pelican's stock themes ---------------------------------------
+
+# Every plugin page of the small site, and a profile with a very long name and website.
+STOCK_PAGES = {**PLUGIN_PAGES, "long-profile": "members/max/index.html"}
+
+# The page's title: its first h1/h2 outside the theme's banner (`body > header`).
+LAYOUT_JS = """
+() => {
+    const heading = Array.from(document.querySelectorAll("h1, h2"))
+        .find(h => !h.closest("body > header"));
+    const root = document.documentElement;
+    return {
+        heading: heading ? heading.textContent.trim() : null,
+        left: heading ? heading.getBoundingClientRect().left : null,
+        scrollWidth: root.scrollWidth,
+        clientWidth: root.clientWidth,
+    };
+}
+"""
+
+
+@pytest.fixture(scope="module")
+def stock_sites(tmp_path_factory):
+    """The small site built in each stock theme and served: its base URL by theme."""
+    with contextlib.ExitStack() as servers:
+        urls = {}
+        for theme in STOCK_THEMES:
+            site = themed_site(tmp_path_factory.mktemp(f"browser-{theme}"))
+            site.build(THEME=theme, AVATAR_OFFLINE=True)
+            urls[theme] = servers.enter_context(serve(site.out))
+        yield urls
+
+
+def layout(browser, url: str, width: int, screenshot: Path | None = None) -> dict:
+    with open_page(browser, url, width) as (page, visit):
+        found = page.evaluate(LAYOUT_JS)
+        found["avatars"] = page.evaluate(AVATARS_JS)
+        if screenshot:
+            page.screenshot(path=str(screenshot), full_page=True)
+            print(f"screenshot of {url} at {width} px: {screenshot}")
+    visit.assert_stayed_local(url)
+    return found
+
+
+@pytest.mark.parametrize("width", [1280, 400])
+@pytest.mark.parametrize("name", list(STOCK_PAGES))
+@pytest.mark.parametrize("theme", STOCK_THEMES)
+def test_plugin_pages_line_up_with_the_themes_articles(
+    browser, stock_sites, tmp_path, theme, name, width
+):
+    article = layout(browser, stock_sites[theme] + ARTICLE_PAGE, width)
+    assert article["heading"] == "Hello", f"{theme}: no article title found"
+    url = stock_sites[theme] + STOCK_PAGES[name].removesuffix("index.html")
+    found = layout(browser, url, width, tmp_path / f"{theme}-{name}-{width}.png")
+
+    assert found["heading"], f"{theme} {name}: no h1/h2 outside the site's banner"
+    offset = found["left"] - article["left"]
+    assert abs(offset) <= 3, (
+        f"{theme} {name} at {width} px: heading {found['heading']!r} starts {offset:+.0f} px "
+        "from the article title"
+    )
+    assert found["scrollWidth"] <= found["clientWidth"], (
+        f"{theme} {name} at {width} px is {found['scrollWidth']} px wide in a "
+        f"{found['clientWidth']} px window"
+    )
+    shown = [a for a in found["avatars"] if a["complete"] and a["rendered"] > 0]
+    assert shown, f"{theme} {name}: no avatar shown"
+    assert len(shown) == len(found["avatars"]), f"{theme} {name}: avatars not shown"
+
+
+# --- accessibility ---------------------------------------------------------------------------
+
+
+def example_pages(output: Path) -> dict[str, str]:
+    """One page of each kind the plugin writes in the example site."""
+    return {
+        "members": "members/index.html",
+        "profile": min(
+            p.relative_to(output).as_posix() for p in output.glob("members/*/index.html")
+        ),
+        "group": min(p.relative_to(output).as_posix() for p in output.glob("groups/*/index.html")),
+        "events": "events/index.html",
+        "event": busiest_event(output),
+    }
+
+
+@pytest.mark.parametrize("name", list(PLUGIN_PAGES))
+@pytest.mark.parametrize("theme", ["example", *STOCK_THEMES])
+def test_plugin_pages_have_no_accessibility_violations(
+    browser, site_url, example_output, stock_sites, theme, name
+):
+    if theme == "example":
+        # The example theme is part of this project: the whole page counts.
+        url, root = site_url + example_pages(example_output)[name], None
+    else:
+        # A stock theme's banner, menu and footer are Pelican's, not ours: notmyidea has no
+        # <main> landmark, and its footer links lack contrast on its beige background. Only
+        # elements inside the plugin's part of the page, its <section id="content"
+        # class="member-avatars-page">, count.
+        url, root = stock_sites[theme] + PLUGIN_PAGES[name], "#content.member-avatars-page"
+    with open_page(browser, url.removesuffix("index.html")) as (page, _):
+        assert root is None or page.locator(root).count() == 1, f"{url}: no {root}"
+        violations = axe_violations(page, root)
+    assert not violations, f"{theme} {name}: axe-core found:\n{describe(violations)}"

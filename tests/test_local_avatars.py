@@ -133,7 +133,9 @@ def test_markup_in_metadata_is_escaped(site, caplog):
         assert "<script>alert" not in html
         assert "<img src=x" not in html
         assert "&lt;script&gt;" in html
-    assert site.avatar("members/index.html", "evil").attrs["alt"] == "<script>alert(1)</script>"
+    assert (
+        site.avatar("members/evil/index.html", "evil").attrs["alt"] == "<script>alert(1)</script>"
+    )
 
 
 def test_email_never_reaches_the_output(community, caplog):

@@ -75,19 +75,25 @@ class AvatarBook:
         encoded = self._images.get(member.slug, {}).get(self.css_size(size))
         return encoding.data_uri(encoded, self.fmt) if encoded else ""
 
-    def img(self, who: Any, size: str | int = "list", **attrs: Any) -> Markup:
-        """The `<img class="avatar">` markup of a member's avatar ("" when there is none)."""
+    def img(
+        self, who: Any, size: str | int = "list", alt: str | None = None, **attrs: Any
+    ) -> Markup:
+        """The `<img class="avatar">` markup of a member's avatar ("" when there is none).
+
+        `alt` is the member's name unless given: `alt=""` where the name is printed beside it.
+        """
         member = self.member(who)
         uri = self.uri(member, size)
         if not uri:
             return Markup("")
         css = self.css_size(size)
+        alt_text = member.name if alt is None else alt
         extra = "".join(f' {escape(name)}="{escape(value)}"' for name, value in attrs.items())
         # Every value is escaped (names and slugs can hold markup); the URI is base64 and is
         # left out of escaping, which would scan kilobytes per avatar on every page.
         return Markup(  # noqa: S704
             f'<img class="avatar" data-member="{escape(member.slug)}" width="{css}" '
-            f'height="{css}" alt="{escape(member.name)}"{extra} src="{uri}">'
+            f'height="{css}" alt="{escape(alt_text)}"{extra} src="{uri}">'
         )
 
 
