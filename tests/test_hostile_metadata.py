@@ -294,7 +294,7 @@ def two_name_lines(site):
 
 
 def check_two_name_lines(site):
-    assert site.avatar("members/index.html", "bob").attrs["alt"] == "Bob Builder"
+    assert site.avatar("members/bob/index.html", "bob").attrs["alt"] == "Bob Builder"
     assert "Bob Builder" in site.page("members/bob/index.html")
     assert "Robert" not in site.page("members/bob/index.html")
 
