@@ -91,15 +91,26 @@ class RemoteSource:
             # its half-written answer): wait for that answer, as the pool's members do.
             return None
         entry, failure, action = self._look(url)
-        if action is Action.SKIP:
-            return self._skipped(failure, label)
-        if action is Action.USE:
-            if entry is None or not entry.has_image:
-                return self._has_none(label)
+        settled = self._settled(entry, failure, action, label)
+        if settled is not None:
+            return settled
+        if action is Action.USE and entry is not None:
             images = self.renders.cached(entry.body_sha)
             if images:
                 _log_cached(label, failure)
                 return SourceResult(images, How.CACHE)
+        return None
+
+    def _settled(
+        self, entry: Entry | None, failure: Failure | None, action: Action, label: str
+    ) -> SourceResult | None:
+        """The answer when nothing is to be asked or rendered: a source skipped (offline, or
+        failed before) or a cached "has none"; None when there is an image or a request."""
+        if action is Action.SKIP:
+            return self._skipped(failure, label)
+        if action is Action.USE and (entry is None or not entry.has_image):
+            logger.debug("%s: has none (a cached answer)", label)
+            return NOTHING
         return None
 
     def _skipped(self, failure: Failure | None, label: str) -> SourceResult:
@@ -109,10 +120,6 @@ class RemoteSource:
         # The build that saw the failure warned; this one counts it in the summary line.
         logger.debug("%s: failed before (%s), not asked again yet", label, failure.reason)
         return SourceResult(remembered_until=failure.until)
-
-    def _has_none(self, label: str) -> SourceResult:
-        logger.debug("%s: has none (a cached answer)", label)
-        return NOTHING
 
     def get(self, url: str, label: str) -> SourceResult:
         """The avatar at `url`; `label` names it in debug lines (never the URL: it may hold
@@ -127,11 +134,10 @@ class RemoteSource:
 
     def _resolve(self, url: str, label: str) -> SourceResult:
         entry, failure, action = self._look(url)
-        if action is Action.SKIP:
-            return self._skipped(failure, label)
-        if action is Action.USE:
-            if entry is None or not entry.has_image:
-                return self._has_none(label)
+        settled = self._settled(entry, failure, action, label)
+        if settled is not None:
+            return settled
+        if action is Action.USE and entry is not None:
             images = self.renders.from_body(entry.body_sha)
             if images is not None:
                 _log_cached(label, failure)
