@@ -181,7 +181,7 @@ def run_size(
 
 
 def verdict(ok: bool | None) -> str:
-    return "n/a " if ok is None else "OK  " if ok else "MISS"
+    return "n/a" if ok is None else "OK" if ok else "MISS"
 
 
 def table_rows(
