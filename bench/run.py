@@ -586,6 +586,12 @@ def _flatness(results: dict[int, dict[str, Build]]) -> None:
 def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument(
+        "--workload",
+        choices=("p1", "p2"),
+        default="p1",
+        help="p1: members only (this table); p2: a community with history, see bench/p2.py",
+    )
+    parser.add_argument(
         "--members",
         type=int,
         nargs="+",
@@ -648,7 +654,16 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
 
 
 def main(argv: list[str] | None = None) -> None:
-    args = parse_args(argv)
+    argv = sys.argv[1:] if argv is None else argv
+    workload = argparse.ArgumentParser(add_help=False)
+    workload.add_argument("--workload", choices=("p1", "p2"), default="p1")
+    chosen, rest = workload.parse_known_args(argv)
+    if chosen.workload == "p2":
+        import p2  # a community with history: bench/p2.py, its own options
+
+        p2.main(argv)
+        return
+    args = parse_args(rest)
     started = time.monotonic()
     say("pelican-member-avatars benchmark")
     say(machine())
