@@ -289,9 +289,13 @@ def as_github(problem: Problem) -> str:
 FORMATS = {"text": as_text, "github": as_github}
 
 
+def counted(number: int, noun: str) -> str:
+    return f"{number} {noun}" + ("" if number == 1 else "s")
+
+
 def summary(problems: list[Problem], files_read: int) -> str:
     """The last line: how many problems, or none."""
     if not problems:
-        return f"No problems in {files_read} files"
+        return f"No problems in {counted(files_read, 'file')}"
     files = {problem.path for problem in problems if problem.path}
-    return f"{len(problems)} problems in {len(files)} of {files_read} files"
+    return f"{counted(len(problems), 'problem')} in {len(files)} of {counted(files_read, 'file')}"
