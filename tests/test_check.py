@@ -12,6 +12,7 @@ import pytest
 from avatar_server import make_png
 from pelican.log import console
 from pelican.plugins.member_avatars import check, cli
+from pelican.readers import MarkdownReader
 from sitebuilder import BASE_SETTINGS
 
 
@@ -296,3 +297,26 @@ def test_status_lines_are_not_wrapped(site, in_process, monkeypatch):
     assert len(members) == 1, lines
     assert len(members[0]) > 80
     assert all(slug in members[0] for slug in slugs), lines
+
+
+HEADERS = {
+    "plain": "Name: Ada\nGroups: North, South\n\nA *bio*.\n",
+    "continued line": "Name: Ada\nGroups: North,\n    South\n\nBio.\n",
+    "repeated key": "Name: Ada\nAvatar: a.png\nAvatar: b.png\n\nBio.\n",
+    "formatted summary": "Name: Ada\nSummary: *short* [link](https://example.org)\n\nBio.\n",
+    "dashes": "---\nName: Ada\nEmail: ada@example.org\n---\n\nBio.\n",
+    "no header": "\nJust a body: with a colon.\n",
+    "date": "Title: Meetup\nDate: 2024-05-01 18:30\nAttendees: ada, bob\n\nAbout.\n",
+}
+
+
+def test_metadata_only_reader_reads_what_pelicans_reader_reads(site):
+    """One reader for many files (as a check uses it) gives Pelican's metadata for each."""
+    paths = {
+        name: str(site.write(f"members/{name.replace(' ', '-')}.md", text))
+        for name, text in HEADERS.items()
+    }
+    settings = site.full_settings()
+    ours = check.MetadataOnlyMarkdownReader(settings)
+    for name, path in paths.items():
+        assert ours.read(path)[1] == MarkdownReader(settings).read(path)[1], name
