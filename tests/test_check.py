@@ -11,7 +11,7 @@ import sys
 import pytest
 from avatar_server import make_png
 from pelican.log import console
-from pelican.plugins.member_avatars import check, cli
+from pelican.plugins.member_avatars import check, check_reading, cli
 from pelican.readers import MarkdownReader
 from sitebuilder import BASE_SETTINGS
 
@@ -266,7 +266,7 @@ def test_the_line_of_a_metadata_key(text, markdown, line):
 
 
 def test_metadata_block_is_the_header_only():
-    assert check.metadata_block("Name: A\nGroups: x,\n    y\n\nBody\n\nMore") == (
+    assert check_reading.metadata_block("Name: A\nGroups: x,\n    y\n\nBody\n\nMore") == (
         "Name: A\nGroups: x,\n    y\n"
     )
 
@@ -317,6 +317,28 @@ def test_metadata_only_reader_reads_what_pelicans_reader_reads(site):
         for name, text in HEADERS.items()
     }
     settings = site.full_settings()
-    ours = check.MetadataOnlyMarkdownReader(settings)
+    ours = check_reading.MetadataOnlyMarkdownReader(settings)
     for name, path in paths.items():
         assert ours.read(path)[1] == MarkdownReader(settings).read(path)[1], name
+
+
+def record(msg, *args):
+    return logging.LogRecord("pelican.readers", logging.WARNING, __file__, 1, msg, args, None)
+
+
+@pytest.mark.parametrize(
+    ("log_record", "reading", "expected"),
+    [
+        (record("[member_avatars] %s: no %s", "m/a.md", "Date"), None, ("m/a.md", "no Date")),
+        (record("[member_avatars] %s: 100%% sure", "m/a.md"), "/x.md", ("m/a.md", "100% sure")),
+        (
+            record("/c/m/a.md: Markdown is missing"),
+            "/c/m/a.md",
+            ("/c/m/a.md", "Markdown is missing"),
+        ),
+        (record("Empty alt in %s", "/c/a.md"), "/c/a.md", ("/c/a.md", "Empty alt in /c/a.md")),
+        (record("[member_avatars] cache moved"), None, (None, "cache moved")),
+    ],
+)
+def test_the_file_and_message_of_a_warning(log_record, reading, expected):
+    assert check_reading.file_and_message(log_record, reading) == expected
