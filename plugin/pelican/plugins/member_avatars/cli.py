@@ -1,6 +1,8 @@
-"""`pelican-avatars`: look after the avatar cache of a site, with the site's own settings file.
+"""`pelican-avatars`: look after the avatar cache of a site, with the site's own settings file,
+and check its member and event files.
 
-Exit codes: 0 done; 1 the command ran but some avatars failed; 2 bad usage or settings.
+Exit codes: 0 done; 1 some avatars failed (refresh) or some file has a problem (check);
+2 bad usage or settings.
 """
 
 from __future__ import annotations
@@ -20,8 +22,9 @@ from pelican.log import console
 from pelican.log import init as init_logging
 from pelican.settings import read_settings
 
+from . import check
 from .cache_folder import damaged_copies
-from .config import config_of
+from .config import InvalidSettings, config_of
 from .generator import CommunityGenerator
 from .job import resolve_avatars
 from .plugin import on_initialized
@@ -57,15 +60,19 @@ def load_settings(path: str, overrides: dict[str, Any] | None = None) -> dict[st
     return pelican.settings
 
 
-def read_members(settings: dict[str, Any]) -> list[Any]:
-    generator = CommunityGenerator(
+def community_generator(settings: dict[str, Any]) -> CommunityGenerator:
+    """The generator a build uses, to read the site's files as a build does."""
+    return CommunityGenerator(
         context=settings.copy(),
         settings=settings,
         path=settings["PATH"],
         theme=settings["THEME"],
         output_path=settings["OUTPUT_PATH"],
     )
-    return generator.read_members()
+
+
+def read_members(settings: dict[str, Any]) -> list[Any]:
+    return community_generator(settings).read_members()
 
 
 def look_up_offline(
@@ -79,7 +86,9 @@ def look_up_offline(
 
 
 def say(text: str) -> None:
-    console.print(text, markup=False, highlight=False)
+    # soft_wrap: one line stays one line in a CI log (Pelican's console wraps at 80 columns when
+    # it does not write to a terminal).
+    console.print(text, markup=False, highlight=False, soft_wrap=True)
 
 
 def command_status(settings: dict[str, Any], store: AvatarStore) -> int:
@@ -130,6 +139,16 @@ def command_clear(settings: dict[str, Any], store: AvatarStore) -> int:
     return EXIT_OK
 
 
+def command_check(settings: dict[str, Any], output_format: str) -> int:
+    """Every problem in the member and event files; reads no cache and writes nothing."""
+    problems, files_read = check.find_problems(community_generator(settings), os.getcwd())
+    for problem in problems:
+        say(check.FORMATS[output_format](problem))
+    say(check.summary(problems, files_read))
+    return EXIT_FAILED if problems else EXIT_OK
+
+
+CHECK_HELP = "check: every problem in member and event files, without a request or a write"
 COMMANDS = {
     "status": (command_status, "entries, size on disk, fresh and stale counts"),
     "refresh": (command_refresh, "revalidate every member's avatar now"),
@@ -140,17 +159,24 @@ COMMANDS = {
 
 def parse_arguments(argv: list[str] | None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(
-        prog="pelican-avatars", description="Look after the avatar cache of a Pelican site."
+        prog="pelican-avatars",
+        description="Look after the avatar cache of a Pelican site; check its member files.",
     )
     parser.add_argument(
         "command",
-        choices=list(COMMANDS),
-        help="; ".join(f"{name}: {text}" for name, (_, text) in COMMANDS.items()),
+        choices=[*COMMANDS, "check"],
+        help="; ".join([*(f"{name}: {text}" for name, (_, text) in COMMANDS.items()), CHECK_HELP]),
     )
     parser.add_argument(
         "-s", "--settings", default="pelicanconf.py", help="the settings file (pelicanconf.py)"
     )
     parser.add_argument("-v", "--verbose", action="store_true", help="show every warning")
+    parser.add_argument(
+        "--format",
+        choices=list(check.FORMATS),
+        default="text",
+        help="check: 'text' (path:line: message) or 'github' (GitHub Actions annotations)",
+    )
     return parser.parse_args(argv)
 
 
@@ -184,6 +210,10 @@ def main(argv: list[str] | None = None) -> int:
     except SettingsError as exc:
         say(f"pelican-avatars: {exc}")
         return EXIT_USAGE
+    except InvalidSettings:  # the setting, its value and what is allowed are logged already
+        return EXIT_USAGE
+    if args.command == "check":
+        return command_check(settings, args.format)
     handler, _ = COMMANDS[args.command]
     directory = settings["AVATAR_CACHE_PATH"]
     if args.command == "status" and not os.path.lexists(directory):

@@ -31,7 +31,7 @@ def report(outcomes: list[Outcome], requests_made: int, seconds: float) -> None:
     logger.debug("%s", line)
     # Like Pelican's own "Done:" line: printed on its console unless the build runs --quiet.
     if logger.isEnabledFor(logging.WARNING):
-        console.print(f"{PREFIX} {line}", markup=False, highlight=False)
+        console.print(f"{PREFIX} {line}", markup=False, highlight=False, soft_wrap=True)
 
 
 def kind(warning: str) -> str:
