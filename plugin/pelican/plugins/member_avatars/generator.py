@@ -118,8 +118,8 @@ class CommunityGenerator(Generator):
             return os.path.relpath(item.source_path, self.path)
 
         def group_origin(group: Group) -> str:
-            named_by = [m for m in self.members if group in m.groups]
-            named_by += [e for e in self.events if e.group is group]
+            # group.members is known: no scan of every member for each group.
+            named_by = group.members or [e for e in self.events if e.group is group]
             return origin(named_by[0]) if named_by else group.name
 
         claims = []
