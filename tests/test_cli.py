@@ -177,3 +177,16 @@ def test_a_command_refuses_a_cache_it_cannot_use(built_site, in_process):
     assert "temporary cache" in " ".join(printed.split())
     assert "Traceback" not in printed
     assert not os.path.isdir(blocked)
+
+
+def test_status_counts_remembered_failures_and_when_they_are_asked_again(
+    site, avatar_server, in_process
+):
+    site.settings.update(AVATAR_GRAVATAR_URL=avatar_server.gravatar_url)
+    avatar_server.set_behaviour(gravatar_hash("grace@example.org"), "status", code=500)
+    site.member("grace", "Grace Hopper", email="grace@example.org")
+    assert site.build_cli().returncode == 0
+    code, printed = in_process(site, "status", "-s", "pelicanconf.py")
+    assert code == 0, printed
+    assert "remembered failures: 1" in printed
+    assert "the first remembered failure is asked again in 60 min" in printed

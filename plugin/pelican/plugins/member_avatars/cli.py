@@ -29,6 +29,7 @@ from .generator import CommunityGenerator
 from .job import resolve_avatars
 from .plugin import on_initialized
 from .store import AvatarStore, Kind
+from .summary import retry_note
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
 KIND_LABELS = {
@@ -100,6 +101,9 @@ def command_status(settings: dict[str, Any], store: AvatarStore) -> int:
     say(f"Entries: {sum(kinds.values())}, {store.size_on_disk() / 1024:.1f} KiB on disk")
     for kind, label in KIND_LABELS.items():
         say(f"  {label}: {kinds.get(kind, 0)}")
+    waits = store.failures_until()
+    if waits:
+        say(f"  the first remembered failure is {retry_note(waits, time.time())}")
     say(
         f"Members: {len(members)}; with only a generated avatar: {len(only_generated)}"
         + (f" ({', '.join(only_generated)})" if only_generated else "")

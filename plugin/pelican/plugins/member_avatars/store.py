@@ -215,6 +215,12 @@ class AvatarStore:
             kinds[kind] += 1
         return kinds
 
+    def failures_until(self) -> list[float]:
+        """Until when each remembered failure is left alone."""
+        urls = (url for prefix, _, url in map(_split_key, self.iter_keys()) if prefix == "fail")
+        found = (self.failure(url) for url in urls)
+        return [failure.until for failure in found if failure is not None]
+
     def related_keys(self, keys: Iterable[str]) -> set[str]:
         """`keys` with the bodies and remembered failures behind the source entries among them."""
         related = set(keys)
@@ -250,3 +256,7 @@ def _as(record: type, raw: Any) -> Any:
         return record(**raw)
     except TypeError:
         return None
+
+
+def _split_key(key: str) -> tuple[str, str, str]:
+    return key.partition(":")
