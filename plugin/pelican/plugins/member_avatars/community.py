@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import os
 import re
 import unicodedata
@@ -25,7 +26,20 @@ _UNSAFE_SLUG = re.compile(r"[\s/\\<>\"'&?#%]|^\.")
 LIST_FIELDS = frozenset({"groups", "attendees"})
 
 
-class Member(Content):
+class FixedUrls:
+    """A page's URL and file name, worked out once: every page that lists a member or an event
+    links to it, and Pelican's Content formats them anew on each access."""
+
+    @functools.cached_property
+    def url(self) -> str:
+        return self.get_url_setting("url")  # type: ignore[attr-defined]
+
+    @functools.cached_property
+    def save_as(self) -> str:
+        return self.get_url_setting("save_as")  # type: ignore[attr-defined]
+
+
+class Member(FixedUrls, Content):
     """One member file. `Name` (or `Title`) is the display name; `Email` never stays on it."""
 
     mandatory_properties = ("title",)
@@ -67,7 +81,7 @@ class Member(Content):
         return f"<Member {self.slug}>"
 
 
-class Event(Content):
+class Event(FixedUrls, Content):
     """One event file with its attendee list (member slugs, in the order given)."""
 
     mandatory_properties = ("title", "date")
@@ -84,6 +98,23 @@ class Event(Content):
         self.group: Group | None = None
         if not hasattr(self, "end"):
             self.end = None
+
+    # Dates as templates show them, formatted once: an event is listed on the profile of
+    # every attendee, and formatting a date costs more than the rest of its list item.
+    @functools.cached_property
+    def date_iso(self) -> str:
+        return self.date.strftime("%Y-%m-%d")
+
+    @functools.cached_property
+    def end_iso(self) -> str | None:
+        """The last day (YYYY-MM-DD) of an event that lasts several days, else None."""
+        end = self.end.strftime("%Y-%m-%d") if self.end else None
+        return end if end != self.date_iso else None
+
+    @functools.cached_property
+    def locale_end_date(self) -> str | None:
+        """The last day in the site's date format, when the event lasts several days."""
+        return self.end.strftime(self.date_format) if self.end_iso else None
 
     def __repr__(self) -> str:
         return f"<Event {self.slug}>"
