@@ -94,11 +94,13 @@ def parse_document(text: str, path: str) -> Any:
 
 
 def mapping_rows(document: Any, list_key: str, table: Table) -> Table:
+    if document is None:
+        return table  # an empty file
     if isinstance(document, dict):
         keys = {str(key).strip().lower(): key for key in document}
-        document = document.get(keys.get(list_key), None)
-    if document is None:
-        return table  # an empty file, or no rows yet
+        document = document[keys[list_key]] if list_key in keys else False
+        if document is None or document == "":
+            return table  # no rows yet
     if not isinstance(document, list):
         table.problems.append((None, f"holds no list of rows (nor a {list_key!r} list); not read"))
         return table
@@ -144,7 +146,7 @@ def scalar_text(value: Any) -> str | None:
 def csv_rows(text: str, table: Table) -> Table:
     """A header row, then one row per record; quoted cells may span lines. A row's line is the
     line it starts on; blank lines are skipped."""
-    reader = csv.reader(io.StringIO(text, newline=""))
+    reader = csv.reader(io.StringIO(text, newline=""), strict=True)
     header: list[str] | None = None
     try:
         while True:
