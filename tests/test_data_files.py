@@ -185,3 +185,30 @@ def test_table_rows_keep_their_places(tmp_path):
         ("line 2", {"name": "A\n1", "email": "a@example.org"}),
         ("line 6", {"name": "B"}),
     ]
+
+
+def test_a_rows_email_and_github_feed_its_avatar_and_stay_off_the_pages(
+    site, avatar_server, caplog
+):
+    from avatar_server import gravatar_hash, make_jpeg, make_png
+    from hostile import near
+
+    site.settings.update(
+        AVATAR_GRAVATAR_URL=avatar_server.gravatar_url, AVATAR_GITHUB_URL=avatar_server.github_url
+    )
+    avatar_server.set_gravatar(gravatar_hash("ada@example.org"), make_jpeg((200, 30, 30)))
+    avatar_server.set_github("bob-gh", make_png((30, 160, 30)))
+    site.write(
+        "members/people.json",
+        '[{"Name": "Ada", "Email": "ada@example.org"},'
+        ' {"Name": "Bob", "GitHub": "https://github.com/bob-gh", "Gravatar": false},'
+        ' {"Name": "Eve", "Email": "not an address"}]',
+    )
+    result = site.build(caplog)
+    assert plugin_warnings(result.warnings) == [
+        "[member_avatars] members/people.json, row 3: Email is not an e-mail address; "
+        "Gravatar is not asked"
+    ]
+    assert near(site.avatar("members/index.html", "ada").centre_colour(), (200, 30, 30))
+    assert near(site.avatar("members/index.html", "bob").centre_colour(), (30, 160, 30))
+    assert b"example.org" not in b"".join(site.all_output().values())

@@ -130,5 +130,5 @@ class DataFileReader:
             context=self.context,
             origin=f"{relative}, {row.place}",
         )
-        member.data_row = row
+        member.data_place = row.place  # the row itself is not kept: it holds the e-mail
         return member, problem

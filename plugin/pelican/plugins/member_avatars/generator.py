@@ -49,7 +49,7 @@ class CommunityGenerator(Generator):
         """Every page the plugin writes, in writing order (list pages first)."""
 
         def origin(item: Any) -> str:
-            if hasattr(item, "data_row"):
+            if hasattr(item, "data_place"):
                 return item.origin  # the data file and the row
             return os.path.relpath(item.source_path, self.path)
 
@@ -101,7 +101,7 @@ class CommunityGenerator(Generator):
         # So `{filename}` links from articles and pages reach profiles and events: their
         # content is rendered when written, after every generator has read its files.
         for content in (*self.members, *self.events):
-            if not hasattr(content, "data_row"):  # a data file is the source of many members
+            if not hasattr(content, "data_place"):  # a data file is the source of many members
                 self.add_source_path(content)
         self.skip_clashing_pages()
         self.context[CONTEXT_KEY] = book
