@@ -3,6 +3,8 @@
 Build it with `make html` (or `pelican content -s pelicanconf.py -o output`).
 """
 
+import os
+
 AUTHOR = "Craftspeople of the North"
 SITENAME = "Craftspeople of the North"
 SITESUBTITLE = "A software-craftsmanship community from Hamburg to Malmö"
@@ -24,6 +26,12 @@ PAGE_PATHS = ["pages"]
 # Members and events are read by the plugin from these folders (the defaults).
 MEMBER_PATHS = ["members"]
 EVENT_PATHS = ["events"]
+
+# E-mail addresses kept out of the repository: private/members.yaml (git-ignored; copy
+# private/members.yaml.example to start). Used when it exists; in CI, write it from a secret
+# or set the environment variable MEMBER_PRIVATE_DATA, which wins over this setting.
+_PRIVATE_DATA = os.path.join(os.path.dirname(os.path.abspath(__file__)), "private", "members.yaml")
+MEMBER_PRIVATE_DATA = _PRIVATE_DATA if os.path.exists(_PRIVATE_DATA) else None
 
 # The avatar cache lives in cache/avatars, outside content/, and survives builds.
 CACHE_PATH = "cache"

@@ -292,12 +292,25 @@ def link_or_copy(source: Path, target: Path) -> None:
         shutil.copyfile(source, target)
 
 
-def write_site(root: Path, members: list[Member]) -> None:
-    """Member, event, article and page files of the community under `root`/content."""
+def write_csv(path: Path, rows: list[dict[str, str]]) -> None:
+    """One CSV file, as a spreadsheet exports it (a header of every column, quoted cells)."""
+    import csv
+
+    columns = list(dict.fromkeys(key for row in rows for key in row))
+    with open(path, "w", encoding="utf-8", newline="") as file:
+        writer = csv.DictWriter(file, columns)
+        writer.writeheader()
+        writer.writerows(rows)
+
+
+def write_site(root: Path, members: list[Member], data_file: bool = False) -> None:
+    """Member, event, article and page files of the community under `root`/content; with
+    `data_file`, the members are the rows of one CSV file instead of one Markdown file each."""
     content = root / "content"
     if content.exists():
         shutil.rmtree(content)
     (content / "members").mkdir(parents=True)
+    rows = []
     for member in members:
         rng = random.Random(f"details-{member.index}")
         groups = rng.sample(GROUPS, rng.choice([1, 1, 2]))
@@ -318,9 +331,15 @@ def write_site(root: Path, members: list[Member]) -> None:
             f"*{rng.choice(['TDD', 'pairing', 'refactoring', 'mob programming', 'katas'])}*. "
             "Ask about the last coderetreat."
         )
+        if data_file:
+            fields = dict(line.split(": ", 1) for line in lines)
+            rows.append({"Slug": member.slug, **fields, "Bio": bio})
+            continue
         (content / "members" / f"{member.slug}.md").write_text(
             "\n".join(lines) + "\n\n" + bio + "\n", encoding="utf-8"
         )
+    if data_file:
+        write_csv(content / "members" / "members.csv", rows)
 
     (content / "events").mkdir()
     rng = random.Random("events")

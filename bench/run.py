@@ -231,11 +231,12 @@ class Bench:
         root = fixtures.DATA_DIR / "sites" / f"n{n}"
         if root.exists():
             shutil.rmtree(root)
-        fixtures.write_site(root, members)
+        fixtures.write_site(root, members, data_file=self.args.data_file)
         portrait_bytes = [p.stat().st_size for p in portraits]
         photo_sizes = [p.stat().st_size for p in photos]
         say(
-            f"  site: {n} members: {len(gravatar)} Gravatar (JPEG ~320 px, median "
+            f"  site: {n} members{' in one CSV data file' if self.args.data_file else ''}: "
+            f"{len(gravatar)} Gravatar (JPEG ~320 px, median "
             f"{human_bytes(statistics.median(portrait_bytes) if portrait_bytes else 0)}), "
             f"{n - len(gravatar) - len(uploads)} without avatar (404 → generated), "
             f"{len(uploads)} uploaded photos (2–12 MP, median "
@@ -638,6 +639,11 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
         type=int,
         default=os.cpu_count() or 1,
         help="processes drawing missing fixture pictures",
+    )
+    parser.add_argument(
+        "--data-file",
+        action="store_true",
+        help="the members are the rows of one CSV data file instead of one Markdown file each",
     )
     parser.add_argument(
         "--keep",

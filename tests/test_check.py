@@ -342,3 +342,25 @@ def record(msg, *args):
 )
 def test_the_file_and_message_of_a_warning(log_record, reading, expected):
     assert check_reading.file_and_message(log_record, reading) == expected
+
+
+def test_rows_of_data_and_attendee_files_with_their_lines(good_site, checked):
+    good_site.write(
+        "members/sign-ups.csv",
+        "Name,Slug,Email\nAda Lovelace,ada,ada@example.org\n,nameless,x@example.org\n"
+        "Grace Again,grace,g@example.org\n",
+    )
+    good_site.write("events/export.csv", "Name,Slug,Listed\nAlan Turing,alan,yes\n,anon,no\n")
+    good_site.write(
+        "events/camp.md",
+        "Title: Camp\nDate: 2024-06-01\nAttendees-File: events/export.csv\n\nAbout it.\n",
+    )
+    code, lines = checked(good_site)
+    assert code == 1, lines
+    text = "\n".join(lines)
+    assert "content/members/sign-ups.csv:3: " in text  # the row without a Name
+    assert "content/events/export.csv:3: " in text  # the attendee row without a Name
+    duplicate = [line for line in lines if "grace" in line and "already used" in line]
+    assert duplicate, lines
+    assert not good_site.cache.exists()
+    assert not good_site.out.exists()

@@ -208,3 +208,44 @@ def test_github_profile_urls_are_read_as_user_names(site, avatar_server, caplog)
         if user is None:
             assert "GitHub" in warned[0]
             assert repr(line) in warned[0]
+
+
+# --- MEMBER_PRIVATE_DATA: the private addresses reach no output file and no log line ---------
+
+PRIVATE_ADDRESSES = {
+    "ada": " Ada.Private@Example.ORG ",
+    "row": "row.private@example.org",
+    "gwen-guest": "gwen.private@example.org",
+    "unlisted": "unlisted.private@example.org",
+    "nobody": "nobody.private@example.org",
+}
+
+
+def test_private_addresses_and_their_hashes_reach_no_output_file_or_log_line(
+    site, avatar_server, caplog
+):
+    import logging
+
+    site.settings.update(AVATAR_GRAVATAR_URL=avatar_server.gravatar_url)
+    for address in PRIVATE_ADDRESSES.values():
+        avatar_server.set_gravatar(gravatar_hash(address), make_jpeg((200, 30, 30)))
+    site.member("ada", "Ada Lovelace", email="ada.public@example.org")
+    site.write("members/rows.csv", "Name,Slug\nData Row,row\n")
+    site.write("events/e.csv", "Name,Listed\nGwen Guest,\nUn Listed,no\n")
+    site.write("events/e.md", "Title: E\nDate: 2026-01-01\nAttendees-File: events/e.csv\n\nx\n")
+    private = site.root / "private" / "members.csv"
+    private.parent.mkdir()
+    private.write_text(
+        "Slug,Email\n" + "".join(f"{s},{e}\n" for s, e in PRIVATE_ADDRESSES.items()),
+        encoding="utf-8",
+    )
+    caplog.set_level(logging.DEBUG)
+    site.build(caplog, MEMBER_PRIVATE_DATA=str(private))
+    asked = {r.path.split("/")[2] for r in avatar_server.requests}
+    assert asked == {gravatar_hash(PRIVATE_ADDRESSES[s]) for s in ("ada", "row", "gwen-guest")}
+    server = [avatar_server.base_url.encode(), f"127.0.0.1:{avatar_server.port}".encode()]
+    addresses = [*PRIVATE_ADDRESSES.values(), "ada.public@example.org"]
+    assert_no_leak(site.all_output(), addresses, server)
+    log_lines = {f"log line {n}": r.getMessage().encode() for n, r in enumerate(caplog.records)}
+    assert any(b"nobody" in line for line in log_lines.values())  # its warning names the slug
+    assert_no_leak(log_lines, addresses)

@@ -58,9 +58,10 @@ class AvatarBook:
         raise ValueError(f"avatar size {size!r} is not in AVATAR_SIZES: {known}")
 
     def member(self, who: Any) -> Any:
-        """The member for a Member, a slug, a name, or an Author (matched by slug, then name)."""
-        if who is None or isinstance(who, Member):
-            return who
+        """The member for a Member, a slug, a name, or an Author (matched by slug, then name);
+        a guest attendee is itself."""
+        if who is None or isinstance(who, Member) or hasattr(who, "email_for_gravatar"):
+            return who  # a member, or a guest of an event
         name = str(getattr(who, "name", who))
         slug = getattr(who, "slug", None)
         return (

@@ -18,12 +18,14 @@ from . import imaging
 from .check_reading import TrackedReaders, WarningCollector, collecting
 from .config import config_of
 from .relations import build_groups
+from .resolver import origin_of
 from .sources import candidates, upload_path
 
 # A warning is about the metadata key its first word names ("Avatar file ...", "Email is ..."),
 # or about the key in this table ("attendee 'x' is not a member" is about `Attendees`).
 KEY_BY_FIRST_WORD = {"attendee": "attendees", "group": "groups", "slug": "slug"}
 MARKDOWN_EXTENSIONS = (".md", ".markdown", ".mkd", ".mdown")
+DATA_ROW = re.compile(r"(.+?), (row|line) (\d+)")
 
 
 @dataclass(frozen=True)
@@ -50,7 +52,9 @@ def read_member_files(generator: Any, found: Found) -> None:
 
 
 def read_event_files(generator: Any, found: Found) -> None:
-    found.events = generator.read_events({member.slug: member for member in found.members})
+    """Event files and the attendee files they name (read by the roster `read_members` made)."""
+    by_slug = {member.slug: member for member in found.members}
+    found.events = generator.roster.read_events(by_slug)
 
 
 def claim_pages(generator: Any, found: Found) -> None:
@@ -60,8 +64,8 @@ def claim_pages(generator: Any, found: Found) -> None:
     generator.skip_clashing_pages()
 
 
-# In reading order (events need the members). Member data files and attendee files (issue 12)
-# get a reader each here.
+# In reading order (events need the members). Member files and member data files are read
+# together, as a build does (duplicate slugs across both); attendee files with their events.
 READERS: tuple[Callable[[Any, Found], None], ...] = (read_member_files, read_event_files)
 
 
@@ -95,7 +99,7 @@ def upload_problems(members: list[Any], settings: dict[str, Any]) -> list[tuple[
                     settings["PATH"], candidate.target, config.max_bytes, config.max_pixels
                 )
                 if problem:
-                    problems.append((member.source_path, problem))
+                    problems.append((origin_of(member), problem))
     return problems
 
 
@@ -124,9 +128,16 @@ def key_line(text: str, key: str, markdown: bool) -> int | None:
 def problem_at(path: str | None, message: str, content_root: str, here: str) -> Problem:
     """A warning as a problem: its file relative to `here` and the line of its key. A "file"
     that is none (a setting or group name) stays in the message."""
+    row = DATA_ROW.fullmatch(path) if path else None
+    if row:  # a row of a data or attendee file: "members/people.csv, line 3"
+        path, where, number = row.group(1), row.group(2), int(row.group(3))
+        if where == "row":  # YAML/JSON: the position in the list, not a line
+            message = f"row {number}: {message}"
     full = os.path.join(content_root, path) if path else None
     if full is None or not os.path.isfile(full):
         return Problem(None, None, f"{path}: {message}" if path else message)
+    if row:
+        return Problem(os.path.relpath(full, here), number if where == "line" else None, message)
     line = None
     key = key_of(message)
     if key:

@@ -47,31 +47,27 @@ class Member(FixedUrls, Content):
 
     def __init__(self, content: str, metadata: dict[str, Any] | None = None, **kwargs: Any):
         source_path = kwargs.get("source_path")
+        # What warnings name: the member file, or a data file with the row ("x.csv, line 4").
+        self.origin: str = kwargs.pop("origin", None) or str(source_path)
+        label = self.origin
         # Every `Avatar` line counts, used or not: none of those pictures may be published.
         self.named_avatars: list[str] = all_values((metadata or {}).get("avatar"))
-        metadata = checked_sources(one_value_each(metadata or {}, source_path), source_path)
+        metadata = checked_sources(one_value_each(metadata or {}, label), label)
         # The e-mail only feeds the Gravatar hash: keep it off the metadata and the attributes a
         # template can reach, so no theme can print it by accident.
-        email = str(metadata.pop("email", None) or "").strip()
+        email = metadata.pop("email", None)
         name = metadata.get("name") or metadata.get("title")
         if name:
             metadata["name"] = metadata["title"] = name
         metadata["slug"] = safe_slug(metadata.get("slug"), source_path)
         super().__init__(content, metadata, **kwargs)
-        if email and not _EMAIL.fullmatch(email):
-            # Not the address itself: logs end up in CI output, and it may be someone's real one.
-            logger.warning(
-                "%s: Email is not an e-mail address; Gravatar is not asked",
-                source_path,
-            )
-            email = ""
-        self.email_for_gravatar: str | None = email or None
+        self.email_for_gravatar: str | None = gravatar_email(email, label)
         self.group_names: list[str] = []
         for group in split_list(metadata.get("groups", "")):
             if group_slug(group, self.settings):
                 self.group_names.append(group)
             else:
-                logger.warning("%s: group %r has no usable slug; left out", source_path, group)
+                logger.warning("%s: group %r has no usable slug; left out", label, group)
         self.groups: list[Group] = []
         # Filled in once per build by `relations.link_community`, newest first.
         self.events: list[Event] = []
@@ -93,7 +89,11 @@ class Event(FixedUrls, Content):
         metadata["slug"] = safe_slug(metadata.get("slug"), source_path)
         super().__init__(content, metadata, **kwargs)
         self.attendee_slugs: list[str] = unique(split_list(self.metadata.get("attendees", "")))
-        self.attendees: list[Member] = []
+        # Members and guests (attendees.Guest), in order; attendees who asked not to be listed
+        # are only counted.
+        self.attendees: list[Any] = []
+        self.unlisted_count = 0
+        self.attendees_file: str = str(self.metadata.get("attendees-file", "")).strip()
         self.group_name: str = str(self.metadata.get("group", "")).strip()
         self.group: Group | None = None
         if not hasattr(self, "end"):
@@ -116,6 +116,11 @@ class Event(FixedUrls, Content):
         """The last day in the site's date format, when the event lasts several days."""
         return self.end.strftime(self.date_format) if self.end_iso else None
 
+    @property
+    def attendee_count(self) -> int:
+        """Everyone who attends, listed or not."""
+        return len(self.attendees) + self.unlisted_count
+
     def __repr__(self) -> str:
         return f"<Event {self.slug}>"
 
@@ -127,6 +132,20 @@ class Group(URLWrapper):
         super().__init__(name, settings)
         self.members: list[Member] = []
         self.events: list[Event] = []  # newest first, filled in by `relations.link_community`
+
+
+def gravatar_email(raw: Any, label: str) -> str | None:
+    """The trimmed address for the Gravatar hash, or None (with a warning naming `label`, never
+    the value: logs end up in CI output, and it may be someone's real address)."""
+    email = str(raw or "").strip()
+    if email and not _EMAIL.fullmatch(email):
+        logger.warning("%s: Email is not an e-mail address; Gravatar is not asked", label)
+        return None
+    return email or None
+
+
+def is_email(text: str) -> bool:
+    return bool(_EMAIL.fullmatch(text.strip()))
 
 
 def split_list(raw: Any) -> list[str]:

@@ -54,6 +54,7 @@ class AvatarConfig:
     max_pixels: int
     concurrency: int
     progress: bool
+    private_data: str | None = None
 
     @property
     def pixel_sizes(self) -> list[int]:
@@ -115,6 +116,18 @@ def placed_cache(cache: str, content: str, output: str) -> tuple[str, str]:
     return cache, warning
 
 
+def placed_private_data(path: str | None, content: str, output: str) -> None:
+    """The private-data file holds e-mail addresses: never in the content (it would be read as
+    content and could be published) nor in the output."""
+    if path and (is_inside(path, content) or is_inside(path, output)):
+        raise SettingError(
+            "MEMBER_PRIVATE_DATA",
+            path,
+            "a file outside PATH and OUTPUT_PATH (it holds e-mail addresses: keep it out of "
+            "the repository and the published site)",
+        )
+
+
 def normalised(settings: Mapping[str, Any]) -> dict[str, Any]:
     """Every plugin setting of `settings` (defaults already merged) checked and normalised,
     except where the cache goes (`placed_cache`).
@@ -152,6 +165,7 @@ def make_config(values: Mapping[str, Any]) -> AvatarConfig:
         max_pixels=values["AVATAR_MAX_PIXELS"],
         concurrency=values["AVATAR_CONCURRENCY"],
         progress=values["AVATAR_PROGRESS"],
+        private_data=values["MEMBER_PRIVATE_DATA"],
     )
 
 
@@ -167,6 +181,7 @@ def configure(settings: dict[str, Any]) -> AvatarConfig:
     )
     if warning:
         logger.warning("%s", warning)
+    placed_private_data(values["MEMBER_PRIVATE_DATA"], settings["PATH"], settings["OUTPUT_PATH"])
     config = make_config(values)
     settings.update(values)
     settings[CONFIG_KEY] = config

@@ -8,16 +8,15 @@ from typing import Any
 
 from jinja2 import ChoiceLoader, FileSystemLoader
 from pelican.generators import Generator, PelicanTemplateNotFound
-from pelican.utils import get_date, order_content
 
 from .book import CONTEXT_KEY, AvatarBook
-from .community import Event, Group, Member, name_sort_key
+from .community import Event, Group, Member
 from .job import AvatarJob
 from .log import get_logger
 from .pages import PageClaim, clashing_claims, pelican_pages
 from .relations import link_community
+from .roster import Roster
 from .signals import community_ready
-from .sources import upload_spellings
 
 logger = get_logger(__name__)
 TEMPLATES = os.path.join(os.path.dirname(__file__), "templates")
@@ -35,86 +34,23 @@ class CommunityGenerator(Generator):
         self.members: list[Member] = []
         self.events: list[Event] = []
         self.groups: list[Group] = []
-        # (member file, Avatar value) of every member file read, kept or not.
-        self.named_avatars: list[tuple[str, str]] = []
+        self.roster: Roster | None = None
         # The pages that would overwrite another page: "members" or "events" for the list
         # pages, the id() of a member, group or event for theirs.
         self.unwritten: set[int | str] = set()
 
     # --- reading ----------------------------------------------------------------------------
-    def _read(self, paths: list[str], content_class: type) -> list[tuple[str, Any]]:
-        found = []
-        # Sorted: "the first of two members with one slug" must not depend on the file system.
-        for path in sorted(self.get_files(paths)):
-            try:
-                content = self.readers.read_file(
-                    base_path=self.path,
-                    path=path,
-                    content_class=content_class,
-                    context=self.context,
-                )
-            except (OSError, ValueError, TypeError, KeyError) as exc:
-                logger.warning("%s: could not be read: %s", path, exc)
-                continue
-            found.append((path, content))
-        return found
-
     def read_members(self, accepted: Callable[[Member], None] | None = None) -> list[Member]:
-        """The members, sorted by name; `accepted` is called with each one as soon as it is read
-        (the first of two with one slug wins, so each is final when it is accepted)."""
-        by_slug: dict[str, Member] = {}
-        for path, member in self._read(self.settings["MEMBER_PATHS"], Member):
-            self.named_avatars += [(member.source_path, named) for named in member.named_avatars]
-            if not getattr(member, "name", None):
-                logger.warning("%s: no Name (or Title); member skipped", path)
-                continue
-            if not self._first_with_slug(path, member, by_slug):
-                continue
-            if accepted is not None:
-                accepted(member)
-        return sorted(by_slug.values(), key=lambda member: name_sort_key(member.name))
-
-    def _first_with_slug(self, path: str, item: Any, by_slug: dict[str, Any]) -> bool:
-        """Keep `item` unless an earlier file (by path) has its slug; warn naming both."""
-        first = by_slug.setdefault(item.slug, item)
-        if first is not item:
-            logger.warning(
-                "%s: slug %r is already used by %s; keeping the first",
-                path,
-                item.slug,
-                os.path.relpath(first.source_path, self.path),
-            )
-        return first is item
-
-    def read_events(self, members_by_slug: dict[str, Member]) -> list[Event]:
-        events = []
-        by_slug: dict[str, Event] = {}
-        for path, event in self._read(self.settings["EVENT_PATHS"], Event):
-            missing = [key for key in ("title", "date") if not getattr(event, key, None)]
-            if missing:
-                logger.warning("%s: no %s; event skipped", path, " or ".join(missing).title())
-                continue
-            if not self._first_with_slug(path, event, by_slug):
-                continue
-            if event.end:
-                try:
-                    event.end = get_date(str(event.end))
-                except ValueError:
-                    logger.warning("%s: End %r is not a date", path, event.end)
-                    event.end = None
-            for slug in event.attendee_slugs:
-                member = members_by_slug.get(slug)
-                if member is None:
-                    logger.warning("%s: attendee %r is not a member; left out", path, slug)
-                else:
-                    event.attendees.append(member)
-            events.append(event)
-        return order_content(events, "reversed-date")
+        """The members of every member file and data file, sorted by name (see Roster)."""
+        self.roster = Roster(self)
+        return self.roster.read_members(accepted)
 
     def page_claims(self) -> list[PageClaim]:
         """Every page the plugin writes, in writing order (list pages first)."""
 
         def origin(item: Any) -> str:
+            if hasattr(item, "data_place"):
+                return item.origin  # the data file and the row
             return os.path.relpath(item.source_path, self.path)
 
         def group_origin(group: Group) -> str:
@@ -144,20 +80,15 @@ class CommunityGenerator(Generator):
             )
             self.unwritten.add(claim.owner)
 
-    def uploads_never_published(self) -> set[str]:
-        """The real paths of every picture any member file names as `Avatar`, in any spelling."""
-        found: set[str] = set()
-        for source_path, named in self.named_avatars:
-            found |= upload_spellings(self.path, os.path.dirname(source_path), named)
-        return found
-
     # --- Pelican's steps --------------------------------------------------------------------
     def generate_context(self) -> None:
         job = AvatarJob(self.settings)
         with job:  # an error while reading drops the queued avatars and closes the job
             self.members = self.read_members(accepted=job.add)
-            self.events = self.read_events({member.slug: member for member in self.members})
+            by_slug = {member.slug: member for member in self.members}
+            self.events = self.roster.read_events(by_slug, new_guest=job.add)
             outcomes = job.finish()
+        self.roster.warn_unused_private_data(self.members)
 
         book = AvatarBook(self.settings)
         book.add_outcomes(outcomes)
@@ -170,7 +101,8 @@ class CommunityGenerator(Generator):
         # So `{filename}` links from articles and pages reach profiles and events: their
         # content is rendered when written, after every generator has read its files.
         for content in (*self.members, *self.events):
-            self.add_source_path(content)
+            if not hasattr(content, "data_place"):  # a data file is the source of many members
+                self.add_source_path(content)
         self.skip_clashing_pages()
         self.context[CONTEXT_KEY] = book
         self.context["members"] = self.members
@@ -178,7 +110,7 @@ class CommunityGenerator(Generator):
         self.context["events"] = self.events
         self.context["members_url"] = self.settings["MEMBERS_URL"]
         self.context["events_url"] = self.settings["EVENTS_URL"]
-        self.context["member_avatar_uploads"] = self.uploads_never_published()
+        self.context["member_avatar_uploads"] = self.roster.never_published()
         community_ready.send(self)
 
     def refresh_metadata_intersite_links(self) -> None:

@@ -10,6 +10,7 @@ the job's `with` block early (an error while reading) drops the queued work and 
 from __future__ import annotations
 
 import contextlib
+import logging
 import os
 import threading
 import time
@@ -21,6 +22,7 @@ from .config import AvatarConfig, config_of
 from .fetch import Fetcher
 from .log import get_logger
 from .progress import progress_bar
+from .remote import URLLIB3_LOGGER, NoRequestLines
 from .resolver import Resolver
 from .results import Outcome
 from .store import AvatarStore
@@ -98,6 +100,9 @@ class AvatarJob:
         """The build's HTTP session, opened by the first request: a warm build opens none."""
         with self._lock:
             if self.fetcher is None:
+                quiet, urllib3_logger = NoRequestLines(), logging.getLogger(URLLIB3_LOGGER)
+                urllib3_logger.addFilter(quiet)
+                self._exit.callback(urllib3_logger.removeFilter, quiet)
                 self.fetcher = self._exit.enter_context(Fetcher(self.config, USER_AGENT))
             return self.fetcher
 

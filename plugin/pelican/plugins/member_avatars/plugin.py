@@ -12,7 +12,7 @@ from pelican import signals
 from pelican.contents import Content
 
 from .book import JINJA_GLOBALS
-from .config import InvalidSettings, configure
+from .config import InvalidSettings, config_of, configure
 from .generator import CommunityGenerator
 from .log import get_logger
 from .rules import SettingError
@@ -35,6 +35,22 @@ def on_initialized(pelican: Any) -> None:
         excludes = settings.setdefault(key, [])
         excludes.extend(path for path in ours if path not in excludes)
     settings.setdefault("JINJA_GLOBALS", {}).update(JINJA_GLOBALS)
+    watch_private_data(settings, config.private_data)
+
+
+def watch_private_data(settings: dict[str, Any], path: str | None) -> None:
+    """Make `pelican --autoreload` rebuild when the private-data file changes.
+
+    Pelican watches the settings file, THEME, PATH and each STATIC_PATHS entry joined to PATH
+    (an absolute entry stays as it is), nothing else: the file, which lies outside PATH, joins
+    STATIC_PATHS. It never becomes a static file of the output: `drop_uploads_from_static`
+    drops it from what StaticGenerator found, before anything is written.
+    """
+    if not path or not os.path.isfile(path):
+        return  # Pelican warns about a watched path that does not exist
+    static_paths = settings.setdefault("STATIC_PATHS", [])
+    if path not in static_paths:
+        static_paths.append(path)
 
 
 def get_generators(pelican: Any) -> type:
@@ -45,11 +61,15 @@ def get_generators(pelican: Any) -> type:
 def drop_uploads_from_static(generator: Any) -> None:
     """Uploaded originals may carry EXIF (GPS): never publish them, whatever STATIC_PATHS says.
 
-    Drops every picture a member file names as `Avatar` (used or not) and every file under
-    MEMBER_PATHS and EVENT_PATHS, however it came to be a static file (STATIC_PATHS or a
+    Drops every picture a member file names as `Avatar` (used or not), every attendee file,
+    the private-data file (watched through STATIC_PATHS) and every file under MEMBER_PATHS
+    and EVENT_PATHS, however it came to be a static file (STATIC_PATHS or a
     `{static}` link).
     """
-    uploads = generator.context.get("member_avatar_uploads") or set()
+    uploads = set(generator.context.get("member_avatar_uploads") or ())
+    private_data = config_of(generator.settings).private_data
+    if private_data:
+        uploads.add(os.path.realpath(private_data))
     private = private_folders(generator.settings)
     kept = [
         static

@@ -7,6 +7,7 @@ it logs debug lines only, and returns its warnings in the result.
 
 from __future__ import annotations
 
+import logging
 import threading
 import time
 from collections.abc import Callable
@@ -23,6 +24,15 @@ from .results import NOTHING, How, SourceResult
 
 logger = get_logger(__name__)
 T = TypeVar("T")
+# urllib3 logs every request line at DEBUG (`pelican -D`): a Gravatar URL holds an e-mail hash.
+URLLIB3_LOGGER = "urllib3.connectionpool"
+
+
+class NoRequestLines(logging.Filter):
+    """Drops urllib3's DEBUG lines (the URLs it requests) while a build fetches avatars."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return record.levelno > logging.DEBUG
 
 
 class OncePerKey:

@@ -11,6 +11,7 @@ from typing import Any
 
 from .config import AvatarConfig
 from .fetch import Fetcher
+from .hosts import refusal
 from .local import LocalSources
 from .remote import RemoteSource
 from .rendering import RenderCache
@@ -18,7 +19,18 @@ from .results import Outcome, SourceResult
 from .sources import Candidate, candidates
 from .store import AvatarStore
 
-SOURCE_LABELS = {"gravatar": "Gravatar", "github": "GitHub"}
+SOURCE_LABELS = {"gravatar": "Gravatar", "github": "GitHub", "avatar-url": "Avatar URL"}
+# How a source's warnings start.
+WARNING_PREFIXES = {
+    "gravatar": "Gravatar avatar",
+    "github": "GitHub avatar",
+    "avatar-url": "Avatar URL",
+}
+
+
+def origin_of(member: Any) -> str:
+    """What warnings name: the member file, or the data or attendee file with the row."""
+    return getattr(member, "origin", None) or member.source_path
 
 
 class Resolver:
@@ -54,7 +66,7 @@ class Resolver:
     def _walk(
         self, member: Any, ask: Callable[[Candidate, Any], SourceResult | None]
     ) -> Outcome | None:
-        outcome = Outcome(member.slug, member.source_path)
+        outcome = Outcome(member.slug, origin_of(member))
         if not self.renders.sizes:
             return outcome
         for candidate in candidates(member, self.config, max(self.renders.sizes)):
@@ -62,10 +74,8 @@ class Resolver:
             if result is None:
                 return None
             if result.problem:
-                label = SOURCE_LABELS.get(candidate.kind)
-                outcome.warnings.append(
-                    f"{label} avatar: {result.problem}" if label else result.problem
-                )
+                prefix = WARNING_PREFIXES.get(candidate.kind)
+                outcome.warnings.append(f"{prefix}: {result.problem}" if prefix else result.problem)
                 outcome.failures += 1
             if result.remembered_until is not None:
                 outcome.remembered.append(result.remembered_until)
@@ -78,7 +88,17 @@ class Resolver:
                 break
         return outcome
 
+    def _refused(self, candidate: Candidate) -> SourceResult | None:
+        """An `Avatar` URL whose host is not allowed: refused before any request."""
+        if candidate.kind != "avatar-url":
+            return None
+        reason = refusal(candidate.target, self.config.allowed_hosts)
+        return SourceResult(problem=f"{reason}; using the next source") if reason else None
+
     def _peek(self, candidate: Candidate, member: Any) -> SourceResult | None:
+        refused = self._refused(candidate)
+        if refused is not None:
+            return refused
         if candidate.kind == "upload":
             return self.local.peek_upload(candidate.target)
         if candidate.kind == "generated":
@@ -86,6 +106,9 @@ class Resolver:
         return self.remote.peek(candidate.target, _label(candidate, member))
 
     def _get(self, candidate: Candidate, member: Any) -> SourceResult:
+        refused = self._refused(candidate)
+        if refused is not None:
+            return refused
         if candidate.kind == "upload":
             return self.local.upload(candidate.target)
         if candidate.kind == "generated":
@@ -94,5 +117,6 @@ class Resolver:
 
 
 def _label(candidate: Candidate, member: Any) -> str:
-    """How debug lines name a remote source: the member file and the service, never the URL."""
-    return f"{member.source_path}: {SOURCE_LABELS.get(candidate.kind, candidate.kind)}"
+    """How debug lines name a remote source: the member's file (and row) and the service,
+    never the URL."""
+    return f"{origin_of(member)}: {SOURCE_LABELS.get(candidate.kind, candidate.kind)}"

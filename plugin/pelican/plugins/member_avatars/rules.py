@@ -175,12 +175,26 @@ def cache_path(name: str, value: Any) -> str:
     return str(os.fspath(value))
 
 
+def optional_file(name: str, value: Any) -> str | None:
+    """None (not set), or a file path, made absolute (where it may lie is decided in config.py).
+    An empty string means not set, as an empty environment variable does."""
+    if value is None or (isinstance(value, str) and not value.strip()):
+        return None
+    if not isinstance(value, str | os.PathLike):
+        raise SettingError(name, value, "None or the path of a YAML, JSON or CSV file")
+    path = str(os.fspath(value)).strip()
+    if not path.lower().endswith((".yaml", ".yml", ".json", ".csv")):
+        raise SettingError(name, value, "None or the path of a YAML, JSON or CSV file")
+    return os.path.abspath(path)
+
+
 PER_ITEM_PAGES = ("MEMBER", "GROUP", "EVENT")
 LIST_PAGES = ("MEMBERS", "EVENTS")
 
 RULES: dict[str, Callable[[str, Any], Any]] = {
     "MEMBER_PATHS": string_list("folders relative to PATH", is_relative_path),
     "EVENT_PATHS": string_list("folders relative to PATH", is_relative_path),
+    "MEMBER_PRIVATE_DATA": optional_file,
     **{f"{page}_{kind}": page_path(True) for page in PER_ITEM_PAGES for kind in ("URL", "SAVE_AS")},
     **{f"{page}_{kind}": page_path(False) for page in LIST_PAGES for kind in ("URL", "SAVE_AS")},
     "AVATAR_SIZES": css_sizes,

@@ -13,6 +13,9 @@ DEFAULTS: dict[str, Any] = {
     # Where member and event files live, relative to PATH.
     "MEMBER_PATHS": ["members"],
     "EVENT_PATHS": ["events"],
+    # A YAML, JSON or CSV file of `Slug` and `Email` rows outside the repository (None: none).
+    # The environment variable of the same name wins.
+    "MEMBER_PRIVATE_DATA": None,
     # Pages.
     "MEMBERS_URL": "members/",
     "MEMBERS_SAVE_AS": "members/index.html",
@@ -64,6 +67,8 @@ def apply_defaults(settings: dict[str, Any]) -> dict[str, Any]:
         settings.setdefault(key, value.copy() if isinstance(value, list | dict) else value)
     if not settings.get("AVATAR_CACHE_PATH"):
         settings["AVATAR_CACHE_PATH"] = os.path.join(settings.get("CACHE_PATH", "cache"), "avatars")
+    if os.environ.get("MEMBER_PRIVATE_DATA") is not None:
+        settings["MEMBER_PRIVATE_DATA"] = os.environ["MEMBER_PRIVATE_DATA"]
     if os.environ.get("AVATAR_OFFLINE", "").strip().lower() in {"1", "true", "yes", "on"}:
         settings["AVATAR_OFFLINE"] = True
     return settings

@@ -26,7 +26,8 @@ _GITHUB_PROFILE = re.compile(r"(?:https?://)?(?:www\.)?github\.com/(?P<rest>.*)"
 
 @dataclass(frozen=True)
 class Candidate:
-    """One source to try: `kind` is a name of AVATAR_SOURCES; `target` its URL or upload path."""
+    """One source to try: `kind` is a name of AVATAR_SOURCES, or "avatar-url" for an `Avatar`
+    that is a URL (tried where "upload" is); `target` its URL or upload path."""
 
     kind: str
     target: str = ""
@@ -84,7 +85,9 @@ def candidates(member: Any, config: AvatarConfig, pixel_size: int) -> list[Candi
     found: list[Candidate] = []
     for kind in config.sources:
         if kind == "upload" and getattr(member, "avatar", None):
-            found.append(Candidate("upload", str(member.avatar).strip()))
+            target = plain_value(member.avatar)
+            # An http(s) URL (exports often carry one) is fetched like the remote sources.
+            found.append(Candidate("avatar-url" if _URL.match(target) else "upload", target))
         elif kind == "gravatar" and member.email_for_gravatar:
             if gravatar_consent(getattr(member, "gravatar", None))[0]:
                 url = config.gravatar_url.format(
