@@ -183,7 +183,11 @@ class SafeCache:
         try:
             value = self.backend.get(key, MISSING)
             if value is MISSING and key in self.backend:
-                raise OSError("its value file is gone")  # diskcache reads that as missing
+                # diskcache reads a lost value file as a miss. Or another thread stored the
+                # key between the two look-ups: then a second read finds the value.
+                value = self.backend.get(key, MISSING)
+                if value is MISSING and key in self.backend:
+                    raise OSError("its value file is gone")
         # A damaged database or value file; unpickling garbage can raise anything.
         except Exception:  # noqa: BLE001
             self.unreadable += 1
