@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 from avatar_server import make_png
-from hostile import near, plugin_warnings
+from helpers import near, plugin_warnings
 from sitebuilder import plain_text
 
 SITE_THEME_DIR = Path(__file__).resolve().parent.parent / "site"

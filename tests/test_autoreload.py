@@ -22,7 +22,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from hostile import jpeg, near
+from helpers import jpeg, near
 from sitebuilder import BASE_SETTINGS, Site, avatars_in
 
 pytestmark = pytest.mark.slow

@@ -4,7 +4,7 @@ same cache and AVATAR_ALLOWED_HOSTS; a host not allowed is refused without a req
 from __future__ import annotations
 
 from avatar_server import make_png
-from hostile import near, plugin_warnings
+from helpers import near, plugin_warnings
 
 BLUE, GREEN = (30, 60, 210), (30, 160, 30)
 

@@ -9,7 +9,7 @@ import sys
 import diskcache
 import pytest
 from avatar_server import gravatar_hash, make_jpeg
-from hostile import cache_keys
+from helpers import cache_keys
 from pelican.plugins.member_avatars import cli
 
 

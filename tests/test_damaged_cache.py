@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 from avatar_server import gravatar_hash
-from hostile import plugin_warnings
+from helpers import plugin_warnings
 from PIL import Image
 from sitebuilder import Site
 

@@ -9,7 +9,7 @@ import json
 import time
 
 import pytest
-from hostile import plugin_warnings
+from helpers import plugin_warnings
 from pelican.plugins.member_avatars.tables import MAX_TABLE_BYTES, read_table
 from sitebuilder import plain_text
 
@@ -193,7 +193,7 @@ def test_a_rows_email_and_github_feed_its_avatar_and_stay_off_the_pages(
     site, avatar_server, caplog
 ):
     from avatar_server import gravatar_hash, make_jpeg, make_png
-    from hostile import near
+    from helpers import near
 
     site.settings.update(
         AVATAR_GRAVATAR_URL=avatar_server.gravatar_url, AVATAR_GITHUB_URL=avatar_server.github_url

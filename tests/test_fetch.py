@@ -6,7 +6,7 @@ import time
 
 import pytest
 from avatar_server import gravatar_hash, make_jpeg
-from hostile import generated_avatar, warnings_about
+from helpers import generated_avatar, warnings_about
 from pelican.plugins.member_avatars.config import config_of
 from pelican.plugins.member_avatars.fetch import Fetcher
 from pelican.plugins.member_avatars.hosts import redirect_target, refusal

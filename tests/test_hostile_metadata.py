@@ -13,7 +13,7 @@ from typing import Any
 
 import pytest
 from avatar_server import gravatar_hash
-from hostile import generated_avatar, plugin_warnings, warnings_about
+from helpers import generated_avatar, plugin_warnings, warnings_about
 
 SITE_THEME = Path(__file__).resolve().parent.parent / "site"
 MARKUP = '<script>alert("x")</script><img src=x onerror=alert(1)>'

@@ -20,7 +20,7 @@ from typing import Any
 
 import pytest
 from avatar_server import ENDLESS_CAP, AvatarServer, gravatar_hash
-from hostile import (
+from helpers import (
     BLUE,
     GREEN,
     RED,

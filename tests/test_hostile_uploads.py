@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import pytest
-from hostile import (
+from helpers import (
     BLUE,
     GREEN,
     RED,

@@ -12,9 +12,9 @@ import statistics
 import warnings
 from pathlib import Path
 
-import hostile
+import helpers
 import pytest
-from hostile import STORED_AS, encode, near, png_claiming
+from helpers import STORED_AS, encode, near, png_claiming
 from pelican.plugins.member_avatars import encoding, imaging
 from pelican.plugins.member_avatars.imaging import ImageRejected
 from PIL import Image, ImageCms, ImageDraw, ImageFile, ImageFilter
@@ -36,7 +36,7 @@ def render_one(data: bytes, size: int = 32, fmt: str = "png") -> Image.Image:
 
 def quadrants(width: int = 80, height: int = 60) -> Image.Image:
     """Pure red, green / blue, yellow quadrants (exact colours for exact pixel checks)."""
-    return hostile.quadrants(width, height, (RED, GREEN, BLUE, YELLOW))
+    return helpers.quadrants(width, height, (RED, GREEN, BLUE, YELLOW))
 
 
 def photo(seed: int, width: int = 640, height: int = 480) -> bytes:

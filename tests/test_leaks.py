@@ -10,7 +10,7 @@ import threading
 
 import pytest
 from avatar_server import gravatar_hash, make_jpeg, make_png
-from hostile import jpeg, plugin_warnings
+from helpers import jpeg, plugin_warnings
 from pelican import Pelican
 from pelican.contents import Content
 from pelican.log import LimitFilter

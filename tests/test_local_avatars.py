@@ -3,7 +3,7 @@
 import os
 
 import pytest
-from hostile import jpeg, near
+from helpers import jpeg, near
 
 
 @pytest.fixture

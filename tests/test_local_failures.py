@@ -2,7 +2,7 @@
 
 import pytest
 from avatar_server import gravatar_hash, make_jpeg
-from hostile import near
+from helpers import near
 from PIL import Image
 
 RED = (210, 20, 20)

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import pytest
-from hostile import generated_avatar, gps_tagged_jpeg, png, warnings_about
+from helpers import generated_avatar, gps_tagged_jpeg, png, warnings_about
 from PIL import Image, UnidentifiedImageError
 
 ORIGINAL = gps_tagged_jpeg()

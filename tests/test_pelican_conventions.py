@@ -4,7 +4,7 @@ warnings of one kind are grouped by Pelican's LimitFilter, one group per kind of
 from __future__ import annotations
 
 from avatar_server import gravatar_hash
-from hostile import jpeg, plugin_warnings
+from helpers import jpeg, plugin_warnings
 
 
 def test_fatal_warnings_fails_the_build_on_an_avatar_warning(site):

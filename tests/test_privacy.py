@@ -11,7 +11,7 @@ from urllib.parse import quote
 
 import pytest
 from avatar_server import gravatar_hash, make_jpeg, make_png
-from hostile import gps_tagged_jpeg, near, plugin_warnings
+from helpers import gps_tagged_jpeg, near, plugin_warnings
 from pelican import Pelican
 from pelican.settings import read_settings
 from PIL import Image

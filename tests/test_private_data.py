@@ -7,7 +7,7 @@ import json
 
 import pytest
 from avatar_server import gravatar_hash, make_jpeg
-from hostile import near, plugin_warnings
+from helpers import near, plugin_warnings
 
 RED, BLUE = (200, 30, 30), (30, 60, 210)
 PRIVATE = {

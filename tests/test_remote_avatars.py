@@ -4,7 +4,7 @@ import time
 
 import pytest
 from avatar_server import gravatar_hash, make_jpeg, make_png
-from hostile import near
+from helpers import near
 
 RED, BLUE, GREEN = (210, 20, 20), (20, 20, 210), (20, 170, 20)
 

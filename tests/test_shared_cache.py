@@ -12,7 +12,7 @@ from concurrent.futures import ThreadPoolExecutor
 import diskcache
 import pytest
 from avatar_server import gravatar_hash, make_jpeg
-from hostile import near, plugin_warnings
+from helpers import near, plugin_warnings
 from sitebuilder import BASE_SETTINGS, Site
 
 COLOURS = {f"m{n}": (40 * n, 200 - 30 * n, 90) for n in range(6)}

@@ -32,10 +32,10 @@ def test_gravatar_hash_is_sha256_of_the_trimmed_lower_cased_address():
 
 def test_candidates_follow_avatar_sources_order():
     someone = member(avatar="a.jpg", email_for_gravatar="a@example.org", github="ada")
-    kinds = [c.kind for c in candidates(someone, CONFIG, 320)]
+    kinds = [c.source for c in candidates(someone, CONFIG, 320)]
     assert kinds == ["upload", "gravatar", "github", "generated"]
     reordered = replace(CONFIG, sources=("github", "generated"))
-    assert [c.kind for c in candidates(someone, reordered, 320)] == ["github", "generated"]
+    assert [c.source for c in candidates(someone, reordered, 320)] == ["github", "generated"]
 
 
 def test_remote_urls_ask_for_the_largest_pixel_size():
@@ -49,7 +49,7 @@ def test_remote_urls_ask_for_the_largest_pixel_size():
 
 def test_gravatar_no_opts_out():
     someone = member(email_for_gravatar="a@example.org", gravatar="No")
-    assert [c.kind for c in candidates(someone, CONFIG, 96)] == ["generated"]
+    assert [c.source for c in candidates(someone, CONFIG, 96)] == ["generated"]
 
 
 # (Gravatar value, asks Gravatar, warns): only a clear yes asks; only a clear no is quiet.
@@ -87,7 +87,7 @@ def test_gravatar_asks_only_on_a_clear_yes(value, asks, warns):
     assert allowed == asks
     assert bool(problem) == warns
     someone = member(email_for_gravatar="a@example.org", gravatar=value)
-    kinds = [c.kind for c in candidates(someone, CONFIG, 96)]
+    kinds = [c.source for c in candidates(someone, CONFIG, 96)]
     assert ("gravatar" in kinds) == asks
 
 
@@ -126,7 +126,7 @@ def test_github_value_is_read_as_a_user_name(value, user):
     found, problem = github_user(value)
     assert found == user
     assert bool(problem) == (user is None)
-    urls = [c.target for c in candidates(member(github=value), CONFIG, 96) if c.kind == "github"]
+    urls = [c.target for c in candidates(member(github=value), CONFIG, 96) if c.source == "github"]
     assert urls == ([f"https://github.com/{user}.png?size=96"] if user else [])
 
 

@@ -94,7 +94,7 @@ def upload_problems(members: list[Any], settings: dict[str, Any]) -> list[tuple[
     problems = []
     for member in members:
         for candidate in candidates(member, config, config.pixel_sizes[0]):
-            if candidate.kind == "upload":
+            if candidate.source == "upload":
                 problem = upload_problem(
                     settings["PATH"], candidate.target, config.max_bytes, config.max_pixels
                 )

@@ -74,14 +74,14 @@ class Resolver:
             if result is None:
                 return None
             if result.problem:
-                prefix = WARNING_PREFIXES.get(candidate.kind)
+                prefix = WARNING_PREFIXES.get(candidate.source)
                 outcome.warnings.append(f"{prefix}: {result.problem}" if prefix else result.problem)
                 outcome.failures += 1
             if result.remembered_until is not None:
                 outcome.remembered.append(result.remembered_until)
             if result.images:
                 outcome.source, outcome.how, outcome.images = (
-                    candidate.kind,
+                    candidate.source,
                     result.how,
                     result.images,
                 )
@@ -90,7 +90,7 @@ class Resolver:
 
     def _refused(self, candidate: Candidate) -> SourceResult | None:
         """An `Avatar` URL whose host is not allowed: refused before any request."""
-        if candidate.kind != "avatar-url":
+        if candidate.source != "avatar-url":
             return None
         reason = refusal(candidate.target, self.config.allowed_hosts)
         return SourceResult(problem=f"{reason}; using the next source") if reason else None
@@ -99,9 +99,9 @@ class Resolver:
         refused = self._refused(candidate)
         if refused is not None:
             return refused
-        if candidate.kind == "upload":
+        if candidate.source == "upload":
             return self.local.peek_upload(candidate.target)
-        if candidate.kind == "generated":
+        if candidate.source == "generated":
             return self.local.peek_generated(member.name, member.slug)
         return self.remote.peek(candidate.target, _label(candidate, member))
 
@@ -109,9 +109,9 @@ class Resolver:
         refused = self._refused(candidate)
         if refused is not None:
             return refused
-        if candidate.kind == "upload":
+        if candidate.source == "upload":
             return self.local.upload(candidate.target)
-        if candidate.kind == "generated":
+        if candidate.source == "generated":
             return self.local.generated(member.name, member.slug)
         return self.remote.get(candidate.target, _label(candidate, member))
 
@@ -119,4 +119,4 @@ class Resolver:
 def _label(candidate: Candidate, member: Any) -> str:
     """How debug lines name a remote source: the member's file (and row) and the service,
     never the URL."""
-    return f"{origin_of(member)}: {SOURCE_LABELS.get(candidate.kind, candidate.kind)}"
+    return f"{origin_of(member)}: {SOURCE_LABELS.get(candidate.source, candidate.source)}"

@@ -26,10 +26,10 @@ _GITHUB_PROFILE = re.compile(r"(?:https?://)?(?:www\.)?github\.com/(?P<rest>.*)"
 
 @dataclass(frozen=True)
 class Candidate:
-    """One source to try: `kind` is a name of AVATAR_SOURCES, or "avatar-url" for an `Avatar`
-    that is a URL (tried where "upload" is); `target` its URL or upload path."""
+    """One source to try: `source` is a name of AVATAR_SOURCES, or "avatar-url" for an
+    `Avatar` that is a URL (tried where "upload" is); `target` its URL or upload path."""
 
-    kind: str
+    source: str
     target: str = ""
 
 
@@ -83,23 +83,23 @@ def github_user(value: Any) -> tuple[str | None, str]:
 def candidates(member: Any, config: AvatarConfig, pixel_size: int) -> list[Candidate]:
     """The sources to try for `member`, in order; remote URLs ask for `pixel_size` pixels."""
     found: list[Candidate] = []
-    for kind in config.sources:
-        if kind == "upload" and getattr(member, "avatar", None):
+    for source in config.sources:
+        if source == "upload" and getattr(member, "avatar", None):
             target = plain_value(member.avatar)
             # An http(s) URL (exports often carry one) is fetched like the remote sources.
             found.append(Candidate("avatar-url" if _URL.match(target) else "upload", target))
-        elif kind == "gravatar" and member.email_for_gravatar:
+        elif source == "gravatar" and member.email_for_gravatar:
             if gravatar_consent(getattr(member, "gravatar", None))[0]:
                 url = config.gravatar_url.format(
                     hash=gravatar_hash(member.email_for_gravatar), size=pixel_size
                 )
                 found.append(Candidate("gravatar", url))
-        elif kind == "github":
+        elif source == "github":
             user = github_user(getattr(member, "github", None))[0]
             if user:
                 url = config.github_url.format(user=quote(user, safe=""), size=pixel_size)
                 found.append(Candidate("github", url))
-        elif kind == "generated":
+        elif source == "generated":
             found.append(Candidate("generated"))
     return found
 

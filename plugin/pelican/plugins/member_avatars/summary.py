@@ -25,7 +25,7 @@ def report(outcomes: list[Outcome], requests_made: int, seconds: float) -> None:
                 warning,
                 # Pelican's LimitFilter groups by this message: one group per kind of failure,
                 # so twenty missing uploads do not hide the one server that answers 500.
-                extra={"limit_msg": f"{PREFIX} more avatar warnings like: {kind(warning)}"},
+                extra={"limit_msg": f"{PREFIX} more avatar warnings like: {shape_of(warning)}"},
             )
     line = summary_line(outcomes, requests_made, seconds)
     logger.debug("%s", line)
@@ -34,7 +34,7 @@ def report(outcomes: list[Outcome], requests_made: int, seconds: float) -> None:
         console.print(f"{PREFIX} {line}", markup=False, highlight=False, soft_wrap=True)
 
 
-def kind(warning: str) -> str:
+def shape_of(warning: str) -> str:
     """A warning with its particulars (quoted paths and names, numbers) masked out."""
     masked = re.sub(r"'[^']*'|\"[^\"]*\"", "…", warning)
     return re.sub(r"\d+(\.\d+)?", "N", masked)

@@ -1,4 +1,4 @@
-"""Helpers for the hostile-input tables: hostile files, cache inspection and warning filters."""
+"""Shared test helpers: images (plain and hostile), colours, cache inspection, warnings."""
 
 from __future__ import annotations
 
