@@ -29,7 +29,7 @@ devserver: $(SITE_STAMP)
 
 test: $(STAMP)
 	$(BIN)/ruff check .
-	$(BIN)/python -m pytest --cov --cov-report=term
+	$(BIN)/python -m pytest --cov --cov-report=term --cov-fail-under=95
 
 bench: $(STAMP)
 	$(BIN)/python bench/run.py $(BENCH_ARGS)
