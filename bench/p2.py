@@ -25,7 +25,7 @@ from typing import Any
 import autoreload
 import fixtures
 import history
-from run import machine, plural, say
+from run import machine, plural, say, site_basics
 
 BENCH_DIR = Path(__file__).resolve().parent
 REPO = BENCH_DIR.parent
@@ -54,28 +54,10 @@ class Outcome:
 
 def site_settings(root: Path, avatar_cache: Path, theme: str) -> dict[str, Any]:
     settings = {
-        "PATH": str(root / "content"),
-        "OUTPUT_PATH": str(root / "output"),
-        "CACHE_PATH": str(root / "cache"),
+        **site_basics(root),
         "AVATAR_CACHE_PATH": str(avatar_cache),
-        "SITENAME": "Bench community",
-        "SITEURL": "",
-        "TIMEZONE": "Europe/Berlin",
-        "DEFAULT_LANG": "en",
-        "DEFAULT_DATE_FORMAT": "%-d %B %Y",
-        "PLUGINS": ["pelican.plugins.member_avatars"],
-        "ARTICLE_PATHS": ["articles"],
-        "PAGE_PATHS": ["pages"],
         "STATIC_PATHS": [],
-        "FEED_ALL_ATOM": None,
-        "CATEGORY_FEED_ATOM": None,
-        "TRANSLATION_FEED_ATOM": None,
-        "AUTHOR_FEED_ATOM": None,
-        "AUTHOR_FEED_RSS": None,
-        "DEFAULT_PAGINATION": False,
-        "RELATIVE_URLS": True,
         "AVATAR_OFFLINE": True,
-        "AVATAR_PROGRESS": False,
     }
     if THEMES[theme] is not None:
         settings["THEME"] = THEMES[theme]

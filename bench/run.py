@@ -181,6 +181,32 @@ def analyse_html(path: Path, photo_slugs: set[str], build: Build) -> None:
 # --------------------------------------------------------------------------- one size
 
 
+def site_basics(root: Path) -> dict[str, Any]:
+    """The settings every benchmark site shares: its folders, no feeds, no pagination, the
+    plugin without a progress bar."""
+    return {
+        "PATH": str(root / "content"),
+        "OUTPUT_PATH": str(root / "output"),
+        "CACHE_PATH": str(root / "cache"),
+        "SITENAME": "Bench community",
+        "SITEURL": "",
+        "TIMEZONE": "Europe/Berlin",
+        "DEFAULT_LANG": "en",
+        "DEFAULT_DATE_FORMAT": "%-d %B %Y",
+        "PLUGINS": ["pelican.plugins.member_avatars"],
+        "ARTICLE_PATHS": ["articles"],
+        "PAGE_PATHS": ["pages"],
+        "FEED_ALL_ATOM": None,
+        "CATEGORY_FEED_ATOM": None,
+        "TRANSLATION_FEED_ATOM": None,
+        "AUTHOR_FEED_ATOM": None,
+        "AUTHOR_FEED_RSS": None,
+        "DEFAULT_PAGINATION": False,
+        "RELATIVE_URLS": True,
+        "AVATAR_PROGRESS": False,
+    }
+
+
 class Bench:
     def __init__(self, args: argparse.Namespace, server: AvatarServer):
         self.args = args
@@ -189,28 +215,10 @@ class Bench:
 
     def site_settings(self, root: Path) -> dict[str, Any]:
         return {
-            "PATH": str(root / "content"),
-            "OUTPUT_PATH": str(root / "output"),
-            "CACHE_PATH": str(root / "cache"),
+            **site_basics(root),
             "AVATAR_CACHE_PATH": str(root / "cache" / "avatars"),
             "THEME": str(REPO / "site"),
-            "SITENAME": "Bench community",
-            "SITEURL": "",
-            "TIMEZONE": "Europe/Berlin",
-            "DEFAULT_LANG": "en",
-            "DEFAULT_DATE_FORMAT": "%-d %B %Y",
-            "PLUGINS": ["pelican.plugins.member_avatars"],
-            "ARTICLE_PATHS": ["articles"],
-            "PAGE_PATHS": ["pages"],
-            "FEED_ALL_ATOM": None,
-            "CATEGORY_FEED_ATOM": None,
-            "TRANSLATION_FEED_ATOM": None,
-            "AUTHOR_FEED_ATOM": None,
-            "AUTHOR_FEED_RSS": None,
-            "DEFAULT_PAGINATION": False,
-            "RELATIVE_URLS": True,
             "AVATAR_OFFLINE": False,
-            "AVATAR_PROGRESS": False,
             "AVATAR_ALLOWED_HOSTS": ["127.0.0.1"],
             "AVATAR_GRAVATAR_URL": self.server.gravatar_url,
             "AVATAR_GITHUB_URL": self.server.github_url,

@@ -80,8 +80,9 @@ def png_claiming(width: int, height: int) -> bytes:
     return bytes(data)
 
 
-def gps_tagged_jpeg() -> bytes:
-    """A camera-like JPEG with EXIF (make, model, GPS position), an ICC profile and XMP."""
+def gps_tagged_jpeg(picture: Image.Image | None = None) -> bytes:
+    """A camera-like JPEG of `picture` (default: quadrants, 400 × 300) with EXIF (make, model,
+    GPS position), an ICC profile and XMP."""
     exif = Image.Exif()
     exif[0x010F] = "PhoneMaker"  # Make
     exif[0x0110] = "PhoneModel"  # Model
@@ -89,7 +90,7 @@ def gps_tagged_jpeg() -> bytes:
     gps.update({1: "N", 2: (52.0, 31.0, 12.0), 3: "E", 4: (13.0, 24.0, 36.0)})
     icc = ImageCms.ImageCmsProfile(ImageCms.createProfile("sRGB")).tobytes()
     xmp = b'<x:xmpmeta xmlns:x="adobe:ns:meta/"><secret>gps-here</secret></x:xmpmeta>'
-    data = encode(quadrants(400, 300), "JPEG", exif=exif, icc_profile=icc, xmp=xmp)
+    data = encode(picture or quadrants(400, 300), "JPEG", exif=exif, icc_profile=icc, xmp=xmp)
     source = Image.open(io.BytesIO(data))
     assert source.getexif().get_ifd(0x8825)[1] == "N"  # the fixture really has GPS
     assert "icc_profile" in source.info

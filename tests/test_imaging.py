@@ -125,18 +125,7 @@ def test_output_is_deterministic(fmt):
 
 def tagged_jpeg() -> bytes:
     """A JPEG carrying camera EXIF with GPS position, an ICC profile and XMP."""
-    exif = Image.Exif()
-    exif[0x010F] = "PhoneMaker"  # Make
-    exif[0x0110] = "PhoneModel"  # Model
-    gps = exif.get_ifd(0x8825)
-    gps.update({1: "N", 2: (52.0, 31.0, 12.0), 3: "E", 4: (13.0, 24.0, 36.0)})
-    icc = ImageCms.ImageCmsProfile(ImageCms.createProfile("sRGB")).tobytes()
-    xmp = b'<x:xmpmeta xmlns:x="adobe:ns:meta/"><secret>here</secret></x:xmpmeta>'
-    data = encode(quadrants(), "JPEG", exif=exif, icc_profile=icc, xmp=xmp)
-    source = Image.open(io.BytesIO(data))
-    assert source.getexif().get_ifd(0x8825)[1] == "N"  # the fixture really has GPS
-    assert "icc_profile" in source.info
-    return data
+    return helpers.gps_tagged_jpeg(quadrants())
 
 
 @pytest.mark.parametrize("fmt", FORMATS)

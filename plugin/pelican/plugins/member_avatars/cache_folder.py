@@ -46,18 +46,7 @@ def open_cache(directory: str) -> OpenedCache:
     """The cache in `directory`, healed when it is damaged (see the module's docstring)."""
     directory = os.path.abspath(directory)
     if os.path.lexists(directory) and not os.path.isdir(directory):
-        moved = move_aside(directory)
-        if moved is None:
-            return in_temporary_folder(directory, "it is a file, not a folder")
-        try:
-            cache = open_writable(directory)
-        except (sqlite3.Error, OSError) as exc:
-            return in_temporary_folder(directory, str(exc))
-        warning = (
-            f"the avatar cache {directory} was a file, not a folder: moved it aside to "
-            f"{moved} and started a new cache; {HOW_TO_CLEAR}"
-        )
-        return OpenedCache(cache, warnings=[warning])
+        return start_anew(directory, "was a file, not a folder")
     if not writable(directory):
         return open_read_only(directory)
     try:
@@ -68,21 +57,22 @@ def open_cache(directory: str) -> OpenedCache:
         reason = str(exc)
     except (sqlite3.Error, OSError) as exc:
         reason = str(exc)
-    return start_anew(directory, reason)
+    return start_anew(directory, f"could not be opened ({reason})")
 
 
-def start_anew(directory: str, reason: str) -> OpenedCache:
-    """Move a cache that cannot be opened aside and start a new one in its place."""
+def start_anew(directory: str, problem: str) -> OpenedCache:
+    """Move a cache that cannot be used aside and start a new one in its place; `problem`
+    says what was wrong ("was a file, not a folder")."""
     moved = move_aside(directory)
     if moved is None:
-        return in_temporary_folder(directory, reason)
+        return in_temporary_folder(directory, problem)
     try:
         cache = open_writable(directory)
     except (sqlite3.Error, OSError) as exc:
-        return in_temporary_folder(directory, f"{reason}; then {exc}")
+        return in_temporary_folder(directory, f"{problem}; then {exc}")
     warning = (
-        f"the avatar cache {directory} could not be opened ({reason}): moved it aside to "
-        f"{moved} (kept for inspection) and started a new cache; {HOW_TO_CLEAR}"
+        f"the avatar cache {directory} {problem}: moved it aside to {moved} (kept for "
+        f"inspection) and started a new cache; {HOW_TO_CLEAR}"
     )
     return OpenedCache(cache, warnings=[warning])
 

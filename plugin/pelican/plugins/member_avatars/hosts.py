@@ -58,12 +58,6 @@ def client_target(url: str) -> Target:
     return _target(parts.scheme, parts.host, parts.port)
 
 
-def stdlib_target(url: str) -> Target:
-    """urllib.parse's reading of `url`. Raises ValueError for a port it cannot read."""
-    parts = urlsplit(url)
-    return _target(parts.scheme, parts.hostname, parts.port)
-
-
 def odd_character(text: str) -> str:
     """What in `text` parsers read differently ("a backslash", ...), or ""."""
     for character in text:
@@ -79,12 +73,14 @@ def refusal(url: str, allowed_hosts: set[str]) -> str:
     odd = odd_character(url)
     if odd:
         return f"refused URL with {odd} in it"
-    scheme = urlsplit(url).scheme.lower()
+    split = urlsplit(url)
+    scheme = split.scheme.lower()
     if scheme not in DEFAULT_PORTS:
         return f"refused URL scheme {scheme!r}"
     try:
-        client, stdlib = client_target(url), stdlib_target(url)
-        user_info = "@" in urlsplit(url).netloc or parse_url(url).auth is not None
+        client = client_target(url)
+        stdlib = _target(split.scheme, split.hostname, split.port)
+        user_info = "@" in split.netloc or parse_url(url).auth is not None
     except ValueError:  # LocationParseError and requests' InvalidURL are ValueErrors too
         return "refused malformed URL"
     if user_info:

@@ -12,7 +12,7 @@ from pelican import signals
 from pelican.contents import Content
 
 from .book import JINJA_GLOBALS
-from .config import InvalidSettings, config_of, configure
+from .config import InvalidSettings, config_of, configure, is_inside
 from .generator import CommunityGenerator
 from .log import get_logger
 from .rules import SettingError
@@ -75,7 +75,7 @@ def drop_uploads_from_static(generator: Any) -> None:
         static
         for static in generator.staticfiles
         if os.path.realpath(static.source_path) not in uploads
-        and not inside_any(static.source_path, private)
+        and not any(is_inside(static.source_path, folder) for folder in private)
     ]
     if len(kept) != len(generator.staticfiles):
         generator.staticfiles = kept
@@ -90,12 +90,6 @@ def private_folders(settings: dict[str, Any]) -> list[str]:
         for folder in [*settings["MEMBER_PATHS"], *settings["EVENT_PATHS"]]
     ]
     return [folder for folder in folders if folder != content]
-
-
-def inside_any(path: str, folders: list[str]) -> bool:
-    """Whether `path` (links followed) lies inside one of `folders`."""
-    real = os.path.realpath(path)
-    return any(os.path.commonpath([real, folder]) == folder for folder in folders)
 
 
 def release_build(pelican: Any) -> None:

@@ -20,7 +20,7 @@ from .datafiles import DataFileReader
 from .log import get_logger
 from .private import PrivateData
 from .sources import upload_spellings
-from .tables import TABLE_EXTENSIONS
+from .tables import TABLE_EXTENSIONS, is_table
 
 logger = get_logger(__name__)
 Accept = Callable[[Any], None]
@@ -45,12 +45,10 @@ class Roster:
     # --- members ----------------------------------------------------------------------------
     def member_sources(self) -> list[tuple[str, bool]]:
         """Every member file and data file under MEMBER_PATHS, by path: (path, is a data file)."""
-        paths = self.settings["MEMBER_PATHS"]
-        files = dict.fromkeys(self.generator.get_files(paths), False)
-        files.update(
-            dict.fromkeys(self.generator.get_files(paths, extensions=TABLE_EXTENSIONS), True)
-        )
-        return sorted(files.items())
+        # One walk of the folders for both kinds of file.
+        extensions = (*self.generator.readers.extensions, *TABLE_EXTENSIONS)
+        files = self.generator.get_files(self.settings["MEMBER_PATHS"], extensions=extensions)
+        return sorted((path, is_table(path)) for path in files)
 
     def read_file(self, path: str, content_class: type) -> Any | None:
         try:
