@@ -6,7 +6,7 @@ SITE_STAMP := $(VENV)/.installed-site
 # Everything for development on top: the test and benchmark tools.
 STAMP := $(VENV)/.installed
 
-.PHONY: html publish test devserver bench clean
+.PHONY: html html-de publish test devserver bench catalogs clean
 
 $(SITE_STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -31,6 +31,20 @@ test: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/lint-imports
 	$(BIN)/python -m pytest --cov --cov-report=term --cov-fail-under=95
+
+# The gettext catalogs of the plugin's templates and of the example theme: extract every marked
+# string (babel.cfg) into messages.pot, merge it into each language's messages.po (new strings
+# come in untranslated, strings no template uses any more go), compile the messages.mo files.
+# The same templates and .po files give the same files, byte for byte: no dates are written.
+CATALOGS := plugin/pelican/plugins/member_avatars site
+catalogs: $(SITE_STAMP)
+	set -e; for root in $(CATALOGS); do \
+	  (cd $$root && $(CURDIR)/$(BIN)/pybabel --quiet extract -F $(CURDIR)/babel.cfg \
+	    --omit-header --sort-output --add-location=file -o translations/messages.pot templates); \
+	  $(BIN)/pybabel --quiet update -i $$root/translations/messages.pot -d $$root/translations \
+	    --ignore-obsolete --no-fuzzy-matching --ignore-pot-creation-date; \
+	  $(BIN)/pybabel --quiet compile -d $$root/translations; \
+	done
 
 bench: $(STAMP)
 	$(BIN)/python bench/run.py $(BENCH_ARGS)
