@@ -36,7 +36,7 @@ def test_every_setting_is_documented_with_its_default_and_nothing_else():
     expected = {setting.name: shown_default(setting) for setting in SETTINGS}
     assert documented == expected, (
         f"{DOCUMENTED_IN.name}'s settings table differs from the settings table; its lines are "
-        "printed by `python -m pelican.plugins.member_avatars.settings.table`"
+        "printed by `python tools/settings_table.py`"
     )
 
 

@@ -1,17 +1,20 @@
 """Every plugin setting, once: its default, its rule, the `AvatarConfig` field it fills and a
 one-line doc, in `SETTINGS`. Everything else follows from it: `DEFAULTS`, `RULES`,
-`apply_defaults`, `config.normalised` and `config.make_config`, and the README's settings table
-(checked against it by tests/unit/settings/test_table.py; `python -m
-pelican.plugins.member_avatars.settings.table` prints it).
+`apply_defaults`, `config.normalised`, `config.make_config`, and the README's settings table
+(`markdown_table`, printed by tools/settings_table.py; tests/unit/settings/test_table.py checks
+the README against it).
 
-To add a setting: add its row to `SETTINGS` (a rule from rules.py, the field it fills) and its
-field to `AvatarConfig` just below, with the type the row's `convert` gives; then the row's
-line of `python -m ...settings.table` goes into the README's table. The tests fail until the
-three agree.
+To add a setting:
+1. add its row to `SETTINGS`: name, default, rule (a builder of rules.py), the `AvatarConfig`
+   field it fills, a one-line doc, and a `convert` when the field's type is not the rule's;
+2. add that field to `AvatarConfig`, just below, with its type;
+3. paste the line `python tools/settings_table.py` prints for it into the README's table.
+The tests of tests/unit/settings fail until the three agree.
 
-Nothing here writes into Pelican's settings but `pelican_reads` rows: Pelican itself formats
-a member's, group's or event's URL and SAVE_AS from its settings (Content.get_url_setting), so
-`config.configure` merges their defaults (the user's value, never a normalised copy, stays).
+Nothing writes into Pelican's settings but the defaults of the `pelican_reads` rows: Pelican
+itself formats a member's, group's or event's URL and SAVE_AS from its settings
+(`Content.get_url_setting`), so `config.configure` merges their defaults there; a value the
+user set stays as written, never replaced by a normalised copy.
 """
 
 from __future__ import annotations
@@ -272,7 +275,3 @@ def markdown_table() -> str:
     for setting in SETTINGS:
         lines.append(f"| `{setting.name}` | `{shown_default(setting)}` | {setting.doc} |")
     return "\n".join(lines) + "\n"
-
-
-if __name__ == "__main__":
-    print(markdown_table(), end="")
