@@ -14,6 +14,7 @@ from .content.models import Event, Group, Member
 from .content.pages import PageClaim, clashing_claims, pelican_pages
 from .content.reader import Roster
 from .content.relations import link_community
+from .language import date_events, prepare_environment
 from .log import get_logger
 from .settings.config import config_of
 from .signals import community_ready
@@ -35,6 +36,9 @@ class CommunityGenerator(Generator):
         # The theme's templates first, then Pelican's simple theme, then ours: any theme can
         # override a page by name, and a stock theme gets our defaults.
         self.env.loader = ChoiceLoader([self.env.loader, FileSystemLoader(TEMPLATES)])
+        # In the site's language (the plugin's generator_init receiver does this for every
+        # generator; a generator made by hand gets it too).
+        prepare_environment(self.env, self.settings)
         self.members: list[Member] = []
         self.events: list[Event] = []
         self.groups: list[Group] = []
@@ -93,6 +97,7 @@ class CommunityGenerator(Generator):
             self.events = self.roster.read_events(by_slug, new_guest=job.add)
             outcomes = job.finish()
         self.roster.warn_unused_private_data(self.members)
+        date_events(self.events, self.settings)
 
         book = AvatarBook(self.settings)
         book.add_outcomes(outcomes)

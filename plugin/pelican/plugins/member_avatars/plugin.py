@@ -12,6 +12,7 @@ from pelican import signals
 from pelican.contents import Content
 
 from .generator import CommunityGenerator
+from .language import prepare_environment
 from .log import get_logger
 from .settings.config import AvatarConfig, InvalidSettings, config_of, configure, is_inside
 from .settings.rules import SettingError
@@ -50,6 +51,12 @@ def watch_private_data(settings: dict[str, Any], path: str | None) -> None:
     static_paths = settings.setdefault("STATIC_PATHS", [])
     if path not in static_paths:
         static_paths.append(path)
+
+
+def on_generator_init(generator: Any) -> None:
+    """Every page of the site in its language: the theme's catalog over the plugin's, and the
+    `format_date` and `format_number` filters, in every generator's Jinja environment."""
+    prepare_environment(generator.env, generator.settings)
 
 
 def get_generators(pelican: Any) -> type:
@@ -104,5 +111,6 @@ def register() -> None:
     """Connect the plugin to Pelican's signals (blinker ignores a second identical connect)."""
     signals.initialized.connect(on_initialized)
     signals.get_generators.connect(get_generators)
+    signals.generator_init.connect(on_generator_init)
     signals.static_generator_finalized.connect(drop_uploads_from_static)
     signals.finalized.connect(release_build)

@@ -6,7 +6,7 @@ import functools
 import os
 import re
 import unicodedata
-from typing import Any
+from typing import Any, NamedTuple
 
 from pelican.contents import Content
 from pelican.urlwrappers import URLWrapper
@@ -26,9 +26,24 @@ _UNSAFE_SLUG = re.compile(r"[\s/\\<>\"'&?#%]|^\.")
 LIST_FIELDS = frozenset({"groups", "attendees"})
 
 
+class DateRange(NamedTuple):
+    """An event's days as a page prints them: "27." "–" "29. August 2026" (a one-day event:
+    the date, and two empty strings). Each day goes into its own `<time>`."""
+
+    first: str
+    between: str
+    last: str
+
+    def __str__(self) -> str:
+        return f"{self.first}{self.between}{self.last}"
+
+
 class FixedUrls:
     """A page's URL and file name, worked out once: every page that lists a member or an event
     links to it, and Pelican's Content formats them anew on each access."""
+
+    # Profiles are not translated: a member file's `Lang` does not move its page.
+    translated_pages = False
 
     @functools.cached_property
     def url(self) -> str:
@@ -37,6 +52,22 @@ class FixedUrls:
     @functools.cached_property
     def save_as(self) -> str:
         return self.get_url_setting("save_as")  # type: ignore[attr-defined]
+
+    def get_url_setting(self, key: str) -> str:
+        """Pelican's rule, with a default for a page in another language than the site's:
+        EVENT_LANG_URL / EVENT_LANG_SAVE_AS when the site sets them, else EVENT_URL /
+        EVENT_SAVE_AS with the slug "{slug}-{lang}" (as Pelican's ARTICLE_LANG_URL does)."""
+        if hasattr(self, "override_" + key):
+            return str(getattr(self, "override_" + key))
+        kind = type(self).__name__.upper()
+        settings = self.settings  # type: ignore[attr-defined]
+        if not self.translated_pages or self.in_default_lang:  # type: ignore[attr-defined]
+            return self._expand_settings(key)  # type: ignore[attr-defined,no-any-return]
+        if f"{kind}_LANG_{key.upper()}" in settings:
+            return self._expand_settings(f"lang_{key}")  # type: ignore[attr-defined,no-any-return]
+        values = dict(self.url_format)  # type: ignore[attr-defined]
+        values["slug"] = f"{values['slug']}-{values['lang']}"
+        return str(settings[f"{kind}_{key.upper()}"]).format(**values)
 
 
 class Member(FixedUrls, Content):
@@ -80,6 +111,8 @@ class Member(FixedUrls, Content):
 class Event(FixedUrls, Content):
     """One event file with its attendee list (member slugs, in the order given)."""
 
+    translated_pages = True
+
     mandatory_properties = ("title", "date")
     default_template = "event"
 
@@ -115,6 +148,13 @@ class Event(FixedUrls, Content):
     def locale_end_date(self) -> str | None:
         """The last day in the site's date format, when the event lasts several days."""
         return self.end.strftime(self.date_format) if self.end_iso else None
+
+    @functools.cached_property
+    def date_range(self) -> DateRange:
+        """The days as a page prints them (the plugin writes them in the event's language)."""
+        if self.end_iso:
+            return DateRange(self.locale_date, " – ", self.locale_end_date or "")
+        return DateRange(self.locale_date, "", "")
 
     @property
     def attendee_count(self) -> int:
