@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import posixpath
 from collections.abc import Callable
 from typing import Any
 
@@ -13,8 +14,14 @@ from .avatars.job import AvatarJob
 from .content.models import Event, Group, Member
 from .content.pages import PageClaim, clashing_claims, pelican_pages
 from .content.reader import Roster
-from .content.relations import link_community
-from .language import date_events, prepare_environment
+from .content.relations import link_community, share_with_translations, split_translations
+from .language import (
+    date_events,
+    prepare_environment,
+    share_outcomes,
+    shared_outcomes,
+    site_language,
+)
 from .log import get_logger
 from .settings.config import config_of
 from .signals import community_ready
@@ -41,6 +48,8 @@ class CommunityGenerator(Generator):
         prepare_environment(self.env, self.settings)
         self.members: list[Member] = []
         self.events: list[Event] = []
+        # Events in another language than the listed one, each with its own page.
+        self.translations: list[Event] = []
         self.groups: list[Group] = []
         self.roster: Roster | None = None
         # The pages that would overwrite another page: "members" or "events" for the list
@@ -74,6 +83,7 @@ class CommunityGenerator(Generator):
         claims += [PageClaim(m.save_as, id(m), origin(m)) for m in self.members]
         claims += [PageClaim(g.save_as, id(g), group_origin(g)) for g in self.groups]
         claims += [PageClaim(e.save_as, id(e), origin(e)) for e in self.events]
+        claims += [PageClaim(e.save_as, id(e), origin(e)) for e in self.translations]
         return claims
 
     def skip_clashing_pages(self) -> None:
@@ -90,14 +100,22 @@ class CommunityGenerator(Generator):
 
     # --- Pelican's steps --------------------------------------------------------------------
     def generate_context(self) -> None:
-        job = AvatarJob(self.settings)
-        with job:  # an error while reading drops the queued avatars and closes the job
-            self.members = self.read_members(accepted=job.add)
+        outcomes = shared_outcomes(self.settings)
+        if outcomes is None:
+            job = AvatarJob(self.settings)
+            with job:  # an error while reading drops the queued avatars and closes the job
+                self.members = self.read_members(accepted=job.add)
+                by_slug = {member.slug: member for member in self.members}
+                self.events = self.roster.read_events(by_slug, new_guest=job.add)
+                outcomes = job.finish()
+            share_outcomes(self.settings, outcomes)
+        else:  # a sub-site of i18n_subsites: the avatars its main site resolved
+            self.members = self.read_members()
             by_slug = {member.slug: member for member in self.members}
-            self.events = self.roster.read_events(by_slug, new_guest=job.add)
-            outcomes = job.finish()
+            self.events = self.roster.read_events(by_slug)
         self.roster.warn_unused_private_data(self.members)
         date_events(self.events, self.settings)
+        self.events, self.translations = split_translations(self.events)
 
         book = AvatarBook(self.settings)
         book.add_outcomes(outcomes)
@@ -107,9 +125,10 @@ class CommunityGenerator(Generator):
         self.groups = link_community(
             self.members, self.events, articles, book.member, self.settings
         )
+        share_with_translations(self.events)
         # So `{filename}` links from articles and pages reach profiles and events: their
         # content is rendered when written, after every generator has read its files.
-        for content in (*self.members, *self.events):
+        for content in (*self.members, *self.events, *self.translations):
             if not hasattr(content, "data_place"):  # a data file is the source of many members
                 self.add_source_path(content)
         self.skip_clashing_pages()
@@ -124,7 +143,7 @@ class CommunityGenerator(Generator):
 
     def refresh_metadata_intersite_links(self) -> None:
         """Pelican calls this once every generator has read its files, as for articles."""
-        for content in (*self.members, *self.events):
+        for content in (*self.members, *self.events, *self.translations):
             content.refresh_metadata_intersite_links()
 
     def template_for(self, content: Member | Event) -> Any:
@@ -163,8 +182,24 @@ class CommunityGenerator(Generator):
         if self.events and "events" not in self.unwritten:
             events_page = self.get_template("events")
             write(self.pages["EVENTS_SAVE_AS"], events_page, self.pages["EVENTS_URL"])
-        for event in self.written(self.events):
+        self.link_translations_to_subsites()
+        for event in self.written([*self.events, *self.translations]):
             write(event.save_as, self.template_for(event), event.url, event=event)
+
+    def link_translations_to_subsites(self) -> None:
+        """With i18n_subsites, an event in the language of another sub-site is that sub-site's
+        page: linked there (as i18n_subsites links articles), not written here too. Its
+        `relpath_to_site` and `lang_siteurls` are in the context once every site is read."""
+        relpath_to_site = self.context.get("relpath_to_site")
+        sites = self.context.get("lang_siteurls") or {}
+        here = site_language(self.settings)
+        if not callable(relpath_to_site):
+            return
+        for version in self.translations:
+            if version.lang in sites and version.lang != here:
+                native = str(self.settings["EVENT_URL"]).format(**version.url_format)
+                version.url = posixpath.join(relpath_to_site(here, version.lang), native)
+                self.unwritten.add(id(version))
 
     def written(self, items: list[Any]) -> list[Any]:
         """The items whose page does not clash with another page."""

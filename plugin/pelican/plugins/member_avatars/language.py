@@ -25,8 +25,10 @@ from babel.numbers import format_decimal
 from jinja2 import Environment, pass_context
 from pelican.utils import strftime
 
+from .avatars.results import Outcome
 from .content.models import DateRange
 from .log import get_logger
+from .settings.config import AvatarConfig, config_of
 
 logger = get_logger(__name__)
 
@@ -214,7 +216,61 @@ def format_number_filter(context: Any, number: Any) -> str:
         return str(number)
 
 
+def language_name(lang: Any) -> str:
+    """Jinja filter `language_name`: a language's name in itself ("Deutsch", "Français"), as
+    a link to a translation shows it."""
+    code = str(lang or "")
+    try:
+        name = Locale.parse(code.replace("-", "_")).get_display_name(code.replace("-", "_"))
+    except (UnknownLocaleError, ValueError):
+        return code
+    return (name[:1].upper() + name[1:]) if name else code
+
+
 JINJA_FILTERS: dict[str, Callable[..., str]] = {
     "format_date": format_date_filter,
     "format_number": format_number_filter,
+    "language_name": language_name,
 }
+
+
+# --- Sub-sites of i18n_subsites ---------------------------------------------------------------
+# i18n_subsites builds each sub-site inside the main site's build (from its get_writer signal),
+# from a copy of the main site's settings: the same content and the very same checked
+# AvatarConfig. The avatars the main site resolved serve every sub-site, so a site in four
+# languages reads, fetches and encodes each avatar once. Kept from the main site's
+# generate_context until its build is finalized.
+_SHARED: dict[int, tuple[AvatarConfig, list[Outcome]]] = {}
+
+
+def subsite_role(settings: Mapping[str, Any]) -> str | None:
+    """"main" or "sub" in a build with I18N_SUBSITES, else None."""
+    subsites = settings.get("I18N_SUBSITES") or {}
+    if not subsites:
+        return None
+    return "sub" if site_language(settings) in subsites else "main"
+
+
+def shared_outcomes(settings: Mapping[str, Any]) -> list[Outcome] | None:
+    """In a sub-site, the avatars its main site resolved (None elsewhere)."""
+    if subsite_role(settings) != "sub":
+        return None
+    config = config_of(settings)
+    kept = _SHARED.get(id(config))
+    if kept is None or kept[0] is not config:
+        return None
+    logger.debug("sub-site %r: the main site's avatars", site_language(settings))
+    return kept[1]
+
+
+def share_outcomes(settings: Mapping[str, Any], outcomes: list[Outcome]) -> None:
+    """In the main site of a build with sub-sites, keep its avatars for them."""
+    if subsite_role(settings) == "main":
+        config = config_of(settings)
+        _SHARED[id(config)] = (config, outcomes)
+
+
+def release_outcomes(settings: Mapping[str, Any]) -> None:
+    """The main site's build is over: its sub-sites, built inside it, are done too."""
+    if subsite_role(settings) == "main":
+        _SHARED.pop(id(config_of(settings)), None)

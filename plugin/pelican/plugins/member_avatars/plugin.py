@@ -12,7 +12,7 @@ from pelican import signals
 from pelican.contents import Content
 
 from .generator import CommunityGenerator
-from .language import prepare_environment
+from .language import prepare_environment, release_outcomes
 from .log import get_logger
 from .settings.config import AvatarConfig, InvalidSettings, config_of, configure, is_inside
 from .settings.rules import SettingError
@@ -102,7 +102,7 @@ def release_build(pelican: Any) -> None:
     """Let a finished build go: Pelican memoizes `get_content`/`get_summary` per content object
     in class-level dicts, which would keep every build's pages, context and avatars alive for
     as long as a `pelican --autoreload` session runs."""
-    del pelican
+    release_outcomes(pelican.settings)
     Content.get_content.cache.clear()
     Content.get_summary.cache.clear()
 

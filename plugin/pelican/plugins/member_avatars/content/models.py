@@ -131,6 +131,9 @@ class Event(FixedUrls, Content):
         self.group: Group | None = None
         if not hasattr(self, "end"):
             self.end = None
+        # The same event in other languages (files that share its slug), set by
+        # `relations.split_translations`.
+        self.translations: list[Event] = []
 
     # Dates as templates show them, formatted once: an event is listed on the profile of
     # every attendee, and formatting a date costs more than the rest of its list item.

@@ -88,3 +88,49 @@ def link_community(
     link_events(members, events)
     link_articles(articles, member_for)
     return groups
+
+
+def split_translations(events: list[Event]) -> tuple[list[Event], list[Event]]:
+    """The events to list, and their translations: Pelican's rule for articles. Event files
+    that share a slug, each in another language (`Lang`), are one event: the one in the site's
+    language (else the first not marked `Translation: true`) is listed, the others are its
+    translations, with a page each. Sets `event.translations` on all of them.
+
+    A translation shows the attendees, the count of unlisted ones and the group of the event it
+    translates (`share_with_translations`): the list is kept once, in one file. Files that
+    share a slug in one language are left alone (their pages clash, with a warning).
+    """
+    by_slug: dict[str, list[Event]] = {}
+    for event in events:
+        event.translations = []
+        by_slug.setdefault(event.slug, []).append(event)
+    originals: list[Event] = []
+    translations: list[Event] = []
+    for event in events:
+        versions = by_slug[event.slug]
+        if len(versions) == 1 or len({version.lang for version in versions}) < len(versions):
+            originals.append(event)
+            continue
+        event.translations = [version for version in versions if version is not event]
+        if event is original_of(versions):
+            originals.append(event)
+        else:
+            translations.append(event)
+    return originals, translations
+
+
+def original_of(versions: list[Event]) -> Event:
+    """The version listed: in the site's language, else the first not marked a translation."""
+    marked = [str(v.metadata.get("translation", "false")).strip().lower() for v in versions]
+    candidates = [v for v, mark in zip(versions, marked, strict=True) if mark in {"false", "no"}]
+    candidates = candidates or versions
+    return next((v for v in candidates if v.in_default_lang), candidates[0])
+
+
+def share_with_translations(originals: Iterable[Event]) -> None:
+    """Each translation shows its original's attendees, unlisted count and group."""
+    for original in originals:
+        for translation in original.translations:
+            translation.attendees = original.attendees
+            translation.unlisted_count = original.unlisted_count
+            translation.group = original.group
