@@ -14,9 +14,15 @@ from .avatars.job import AvatarJob
 from .content.models import Event, Group, Member
 from .content.pages import PageClaim, clashing_claims, pelican_pages
 from .content.reader import Roster
-from .content.relations import link_community, share_with_translations, split_translations
+from .content.relations import (
+    group_translations,
+    link_community,
+    share_with_translations,
+    split_translations,
+)
 from .language import (
     date_events,
+    place_unmarked_content,
     prepare_environment,
     share_outcomes,
     shared_outcomes,
@@ -114,6 +120,7 @@ class CommunityGenerator(Generator):
             by_slug = {member.slug: member for member in self.members}
             self.events = self.roster.read_events(by_slug)
         self.roster.warn_unused_private_data(self.members)
+        place_unmarked_content(self.events, self.settings)
         date_events(self.events, self.settings)
         self.events, self.translations = split_translations(self.events)
 
@@ -122,10 +129,11 @@ class CommunityGenerator(Generator):
         book.add_members(self.members)
         # After Pelican's ArticlesGenerator (plugin generators run after it): articles are read.
         articles = self.context.get("articles") or []
+        share_with_translations(self.events)
         self.groups = link_community(
             self.members, self.events, articles, book.member, self.settings
         )
-        share_with_translations(self.events)
+        group_translations(self.events)
         # So `{filename}` links from articles and pages reach profiles and events: their
         # content is rendered when written, after every generator has read its files.
         for content in (*self.members, *self.events, *self.translations):

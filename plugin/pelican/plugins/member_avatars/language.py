@@ -240,7 +240,7 @@ JINJA_FILTERS: dict[str, Callable[..., str]] = {
 # AvatarConfig. The avatars the main site resolved serve every sub-site, so a site in four
 # languages reads, fetches and encodes each avatar once. Kept from the main site's
 # generate_context until its build is finalized.
-_SHARED: dict[int, tuple[AvatarConfig, list[Outcome]]] = {}
+_SHARED: dict[int, tuple[AvatarConfig, list[Outcome], str]] = {}
 
 
 def subsite_role(settings: Mapping[str, Any]) -> str | None:
@@ -263,11 +263,32 @@ def shared_outcomes(settings: Mapping[str, Any]) -> list[Outcome] | None:
     return kept[1]
 
 
+def main_language(settings: Mapping[str, Any]) -> str:
+    """The main site's language: in a sub-site, the language of content without `Lang`."""
+    if subsite_role(settings) == "sub":
+        kept = _SHARED.get(id(config_of(settings)))
+        if kept is not None and kept[0] is config_of(settings):
+            return kept[2]
+    return site_language(settings)
+
+
+def place_unmarked_content(items: Iterable[Any], settings: Mapping[str, Any]) -> None:
+    """In a sub-site, a file without `Lang` is in the main site's language (Pelican gave it
+    the sub-site's, which i18n_subsites sets as DEFAULT_LANG)."""
+    lang = main_language(settings)
+    if lang == site_language(settings):
+        return
+    for item in items:
+        if "lang" not in item.metadata:
+            item.lang = lang
+            item.in_default_lang = False
+
+
 def share_outcomes(settings: Mapping[str, Any], outcomes: list[Outcome]) -> None:
     """In the main site of a build with sub-sites, keep its avatars for them."""
     if subsite_role(settings) == "main":
         config = config_of(settings)
-        _SHARED[id(config)] = (config, outcomes)
+        _SHARED[id(config)] = (config, outcomes, site_language(settings))
 
 
 def release_outcomes(settings: Mapping[str, Any]) -> None:

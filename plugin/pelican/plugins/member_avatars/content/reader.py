@@ -113,7 +113,10 @@ class Roster:
             if missing:
                 logger.warning("%s: no %s; event skipped", path, " or ".join(missing).title())
                 continue
-            if not first_with_slug(path, event, by_slug, origins):
+            # One event in several languages shares its slug: one file per slug and `Lang`
+            # (a file without one: the main site's language, whatever a sub-site's is).
+            lang = str(event.metadata.get("lang", ""))
+            if not first_with_slug(path, event, by_slug, origins, f"{event.slug} {lang}"):
                 continue
             if event.end:
                 try:
@@ -165,18 +168,23 @@ class Roster:
 
 
 def first_with_slug(
-    origin: str, item: Any, by_slug: dict[str, Any], origins: dict[str, str]
+    origin: str,
+    item: Any,
+    by_slug: dict[str, Any],
+    origins: dict[str, str],
+    key: str | None = None,
 ) -> bool:
-    """Keep `item` unless an earlier one (by file path, then row) has its slug; warn naming
-    both places."""
-    first = by_slug.setdefault(item.slug, item)
+    """Keep `item` unless an earlier one (by file path, then row) has its slug (or `key`);
+    warn naming both places."""
+    key = key or item.slug
+    first = by_slug.setdefault(key, item)
     if first is not item:
         logger.warning(
             "%s: slug %r is already used by %s; keeping the first",
             origin,
             item.slug,
-            origins[item.slug],
+            origins[key],
         )
         return False
-    origins[item.slug] = origin
+    origins[key] = origin
     return True

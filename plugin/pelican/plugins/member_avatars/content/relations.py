@@ -128,9 +128,22 @@ def original_of(versions: list[Event]) -> Event:
 
 
 def share_with_translations(originals: Iterable[Event]) -> None:
-    """Each translation shows its original's attendees, unlisted count and group."""
+    """The versions of one event show one attendee list, one unlisted count and one group: the
+    listed version's, or the first translation's that has them (a sub-site of i18n_subsites
+    lists the version in its own language, which may be the one without the list). Before
+    `link_community`, which links the listed versions to members and groups."""
+    for original in originals:
+        versions = [original, *original.translations]
+        people = next((v for v in versions if v.attendees or v.unlisted_count), original)
+        group_name = next((v.group_name for v in versions if v.group_name), "")
+        for version in versions:
+            version.attendees = people.attendees
+            version.unlisted_count = people.unlisted_count
+            version.group_name = group_name
+
+
+def group_translations(originals: Iterable[Event]) -> None:
+    """Each translation's group is its original's (after `link_community`)."""
     for original in originals:
         for translation in original.translations:
-            translation.attendees = original.attendees
-            translation.unlisted_count = original.unlisted_count
             translation.group = original.group
