@@ -14,6 +14,7 @@ from .content.models import Event, Group, Member
 from .content.pages import PageClaim, clashing_claims, pelican_pages
 from .content.reader import Roster
 from .content.relations import link_community
+from .diagnostics import Place, warn
 from .log import get_logger
 from .signals import community_ready
 from .theme import CONTEXT_KEY, AvatarBook
@@ -48,12 +49,12 @@ class CommunityGenerator(Generator):
     def page_claims(self) -> list[PageClaim]:
         """Every page the plugin writes, in writing order (list pages first)."""
 
-        def origin(item: Any) -> str:
+        def origin(item: Any) -> Place | str:
             if hasattr(item, "data_place"):
-                return item.origin  # the data file and the row
+                return item.place  # the data file and the row
             return os.path.relpath(item.source_path, self.path)
 
-        def group_origin(group: Group) -> str:
+        def group_origin(group: Group) -> Place | str:
             # group.members is known: no scan of every member for each group.
             named_by = group.members or [e for e in self.events if e.group is group]
             return origin(named_by[0]) if named_by else group.name
@@ -72,12 +73,8 @@ class CommunityGenerator(Generator):
         """Leave out each page that would overwrite an earlier one (Pelican's or ours)."""
         taken = pelican_pages(self.context, self.path)
         for claim, first in clashing_claims(self.page_claims(), taken):
-            logger.warning(
-                "%s: its page %s would overwrite the page of %s; not written",
-                claim.origin,
-                claim.save_as,
-                first,
-            )
+            message = f"its page {claim.save_as} would overwrite the page of {first}; not written"
+            warn(logger, claim.origin, message)
             self.unwritten.add(claim.owner)
 
     # --- Pelican's steps --------------------------------------------------------------------
@@ -123,12 +120,8 @@ class CommunityGenerator(Generator):
         try:
             return self.get_template(content.template)
         except PelicanTemplateNotFound:
-            logger.warning(
-                "%s: Template %r not found; using %r",
-                content.source_path,
-                content.template,
-                content.default_template,
-            )
+            message = f"Template {content.template!r} not found; using {content.default_template!r}"
+            warn(logger, content.source_path, message, "Template")
             return self.get_template(content.default_template)
 
     def generate_output(self, writer: Any) -> None:

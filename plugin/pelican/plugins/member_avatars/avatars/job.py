@@ -18,6 +18,7 @@ from concurrent.futures import Future, ThreadPoolExecutor
 from typing import Any
 
 from ..cache.store import AvatarStore
+from ..diagnostics import warn
 from ..log import get_logger
 from ..net.fetch import Fetcher
 from ..settings.config import AvatarConfig, config_of
@@ -151,7 +152,7 @@ class AvatarJob:
 
 def log_cache_warnings(warnings: list[str]) -> None:
     for warning in warnings:
-        logger.warning("%s", warning)
+        warn(logger, None, warning)
 
 
 def resolve_avatars(

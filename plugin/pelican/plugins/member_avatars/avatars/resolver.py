@@ -10,6 +10,7 @@ from collections.abc import Callable
 from typing import Any
 
 from ..cache.store import AvatarStore
+from ..diagnostics import Diagnostic, Place
 from ..net.fetch import Fetcher
 from ..net.hosts import refusal
 from ..settings.config import AvatarConfig
@@ -26,11 +27,24 @@ WARNING_PREFIXES = {
     "github": "GitHub avatar",
     "avatar-url": "Avatar URL",
 }
+# The metadata field each source's warnings are about.
+SOURCE_KEYS = {
+    "gravatar": "Gravatar",
+    "github": "GitHub",
+    "avatar-url": "Avatar",
+    "upload": "Avatar",
+}
 
 
 def origin_of(member: Any) -> str:
     """What warnings name: the member file, or the data or attendee file with the row."""
     return getattr(member, "origin", None) or member.source_path
+
+
+def place_of(member: Any) -> Place:
+    """Where a member (or guest) was read: its file, or the data or attendee file and row."""
+    place = getattr(member, "place", None)
+    return place if isinstance(place, Place) else Place(str(member.source_path))
 
 
 class Resolver:
@@ -75,7 +89,9 @@ class Resolver:
                 return None
             if result.problem:
                 prefix = WARNING_PREFIXES.get(candidate.source)
-                outcome.warnings.append(f"{prefix}: {result.problem}" if prefix else result.problem)
+                message = f"{prefix}: {result.problem}" if prefix else result.problem
+                key = SOURCE_KEYS.get(candidate.source)
+                outcome.warnings.append(Diagnostic.at(place_of(member), message, key))
                 outcome.failures += 1
             if result.remembered_until is not None:
                 outcome.remembered.append(result.remembered_until)

@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from enum import StrEnum
 
+from ..diagnostics import Diagnostic
+
 
 class How(StrEnum):
     """How a member's avatar was obtained, as the summary line counts it."""
@@ -38,7 +40,7 @@ class Outcome:
     source: str | None = None
     how: How | None = None
     images: dict[int, bytes] = field(default_factory=dict)
-    warnings: list[str] = field(default_factory=list)
+    warnings: list[Diagnostic] = field(default_factory=list)  # about the member's file
     failures: int = 0
     # Until when sources that failed in an earlier build are left alone (that build warned).
     remembered: list[float] = field(default_factory=list)

@@ -128,7 +128,7 @@ class DataFileReader:
             settings=self.settings,
             source_path=path,
             context=self.context,
-            origin=f"{relative}, {row.place}",
+            place=row.place_in(relative),
         )
         member.data_place = row.place  # the row itself is not kept: it holds the e-mail
         return member, problem

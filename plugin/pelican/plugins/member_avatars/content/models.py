@@ -12,6 +12,7 @@ from pelican.contents import Content
 from pelican.urlwrappers import URLWrapper
 from pelican.utils import slugify
 
+from ..diagnostics import Place, warn
 from ..log import get_logger
 from .fields import github_user, gravatar_consent
 
@@ -48,8 +49,9 @@ class Member(FixedUrls, Content):
     def __init__(self, content: str, metadata: dict[str, Any] | None = None, **kwargs: Any):
         source_path = kwargs.get("source_path")
         # What warnings name: the member file, or a data file with the row ("x.csv, line 4").
-        self.origin: str = kwargs.pop("origin", None) or str(source_path)
-        label = self.origin
+        self.place: Place = kwargs.pop("place", None) or Place(str(source_path))
+        self.origin: str = str(self.place)
+        label = self.place
         # Every `Avatar` line counts, used or not: none of those pictures may be published.
         self.named_avatars: list[str] = all_values((metadata or {}).get("avatar"))
         metadata = checked_sources(one_value_each(metadata or {}, label), label)
@@ -67,7 +69,7 @@ class Member(FixedUrls, Content):
             if group_slug(group, self.settings):
                 self.group_names.append(group)
             else:
-                logger.warning("%s: group %r has no usable slug; left out", label, group)
+                warn(logger, label, f"group {group!r} has no usable slug; left out", "Groups")
         self.groups: list[Group] = []
         # Filled in once per build by `relations.link_community`, newest first.
         self.events: list[Event] = []
@@ -134,12 +136,12 @@ class Group(URLWrapper):
         self.events: list[Event] = []  # newest first, filled in by `relations.link_community`
 
 
-def gravatar_email(raw: Any, label: str) -> str | None:
+def gravatar_email(raw: Any, label: Place | str) -> str | None:
     """The trimmed address for the Gravatar hash, or None (with a warning naming `label`, never
     the value: logs end up in CI output, and it may be someone's real address)."""
     email = str(raw or "").strip()
     if email and not _EMAIL.fullmatch(email):
-        logger.warning("%s: Email is not an e-mail address; Gravatar is not asked", label)
+        warn(logger, label, "Email is not an e-mail address; Gravatar is not asked", "Email")
         return None
     return email or None
 
@@ -162,7 +164,7 @@ def all_values(raw: Any) -> list[str]:
     return [str(value).strip() for value in values if value is not None and str(value).strip()]
 
 
-def one_value_each(metadata: dict[str, Any], source_path: str | None) -> dict[str, Any]:
+def one_value_each(metadata: dict[str, Any], source_path: Place | str | None) -> dict[str, Any]:
     """The metadata with each text field given several times (a repeated or continued line)
     made one: list fields join all values, any other keeps the first, with a warning."""
     result = dict(metadata)
@@ -174,17 +176,13 @@ def one_value_each(metadata: dict[str, Any], source_path: str | None) -> dict[st
             continue
         result[key] = value[0] if value else ""
         if len(set(value)) > 1:
-            logger.warning(
-                "%s: %s is given %d times; using the first, %r",
-                source_path,
-                key.title(),
-                len(value),
-                value[0],
-            )
+            field = key.title()
+            message = f"{field} is given {len(value)} times; using the first, {value[0]!r}"
+            warn(logger, source_path, message, field)
     return result
 
 
-def checked_sources(metadata: dict[str, Any], source_path: str | None) -> dict[str, Any]:
+def checked_sources(metadata: dict[str, Any], source_path: Place | str) -> dict[str, Any]:
     """The metadata with `GitHub` as a bare user name (or gone when it names none).
 
     Warns here, while the file is read, about `Gravatar` and `GitHub` values the avatar
@@ -192,11 +190,11 @@ def checked_sources(metadata: dict[str, Any], source_path: str | None) -> dict[s
     """
     problem = gravatar_consent(metadata.get("gravatar"))[1]
     if problem:
-        logger.warning("%s: %s", source_path, problem)
+        warn(logger, source_path, problem, "Gravatar")
     if "github" in metadata:
         user, problem = github_user(metadata["github"])
         if problem:
-            logger.warning("%s: %s", source_path, problem)
+            warn(logger, source_path, problem, "GitHub")
         if user:
             metadata["github"] = user
         else:
@@ -224,12 +222,8 @@ def safe_slug(slug: Any, source_path: str | None) -> str:
         return fallback
     slug = str(slug).strip()
     if _UNSAFE_SLUG.search(slug):
-        logger.warning(
-            "%s: Slug %r is not usable in a URL; using %r",
-            source_path,
-            slug,
-            fallback,
-        )
+        message = f"Slug {slug!r} is not usable in a URL; using {fallback!r}"
+        warn(logger, source_path, message, "Slug")
         return fallback
     return slug
 

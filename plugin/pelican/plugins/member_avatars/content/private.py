@@ -9,6 +9,7 @@ from __future__ import annotations
 import os
 from typing import Any
 
+from ..diagnostics import warn
 from ..log import get_logger
 from .models import is_email
 from .tables import read_table
@@ -31,25 +32,20 @@ class PrivateData:
         if not path:
             return cls()
         if not os.path.isfile(path):
-            logger.warning("%s: %s does not exist; no private data used", SETTING, path)
+            warn(logger, SETTING, f"{path} does not exist; no private data used")
             return cls()
         table = read_table(path, "members")
         for _, problem in table.problems:
-            logger.warning("%s: %s %s", SETTING, path, problem)
+            warn(logger, SETTING, f"{path} {problem}")
         emails: dict[str, str] = {}
         for row in table.rows:
             slug = _text(row.fields.get("slug"))
             email = _text(row.fields.get("email"))
             if not slug:
-                logger.warning("%s: %s, %s: no Slug; row skipped", SETTING, path, row.place)
+                warn(logger, SETTING, f"{row.place_in(path)}: no Slug; row skipped")
             elif not is_email(email):
-                logger.warning(
-                    "%s: %s, %s: the Email of %r is not an e-mail address; row skipped",
-                    SETTING,
-                    path,
-                    row.place,
-                    slug,
-                )
+                message = f"the Email of {slug!r} is not an e-mail address; row skipped"
+                warn(logger, SETTING, f"{row.place_in(path)}: {message}")
             else:
                 emails.setdefault(slug, email.strip())
         return cls(emails)
@@ -64,9 +60,7 @@ class PrivateData:
     def warn_unknown(self, known: set[str]) -> None:
         """A warning, with the slug only, for each row that names no member or guest."""
         for slug in sorted(set(self.emails) - self.used - known):
-            logger.warning(
-                "%s: slug %r names no member or guest; its row is not used", SETTING, slug
-            )
+            warn(logger, SETTING, f"slug {slug!r} names no member or guest; its row is not used")
 
 
 def _text(value: Any) -> str:
