@@ -115,6 +115,24 @@ PROBLEMS = {
         "Gravatar:",
         "Gravatar 'maybe' is not a clear yes or no",
     ),
+    "unusable group": (
+        lambda s: s.member("ada", "Ada", groups="North, !!"),
+        "Groups:",
+        "group '!!' has no usable slug",
+    ),
+    "not a GitHub user": (
+        lambda s: s.member("ada", "Ada", github="a b"),
+        "Github:",  # as the site writes it: keys match in any case
+        "GitHub 'a b' is not a GitHub user name",
+    ),
+    "missing attendee file": (
+        lambda s: s.write(
+            "events/camp.md",
+            "Title: Camp\nDate: 2024-06-01\nAttendees-File: events/gone.csv\n\nAbout it.\n",
+        ),
+        "Attendees-File:",
+        "Attendees-File 'events/gone.csv' does not exist",
+    ),
     "event without date": (
         lambda s: s.write("events/undated.md", "Title: Undated\n\nSoon.\n"),
         None,
