@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 
 from ..diagnostics import Diagnostic
+from ..settings.choices import Source
 
 
 class How(StrEnum):
@@ -37,7 +38,7 @@ class Outcome:
 
     slug: str
     source_path: str
-    source: str | None = None
+    source: Source | None = None
     how: How | None = None
     images: dict[int, bytes] = field(default_factory=dict)
     warnings: list[Diagnostic] = field(default_factory=list)  # about the member's file

@@ -21,6 +21,7 @@ from ..content.fields import upload_path
 from ..content.relations import build_groups
 from ..diagnostics import Diagnostic
 from ..images import process
+from ..settings.choices import Source
 from ..settings.config import config_of
 from .check_reading import TrackedReaders, WarningCollector, collecting
 
@@ -93,7 +94,7 @@ def upload_problems(members: list[Any], settings: dict[str, Any]) -> list[Diagno
     problems = []
     for member in members:
         for candidate in candidates(member, config, config.pixel_sizes[0]):
-            if candidate.source == "upload":
+            if candidate.source is Source.UPLOAD:
                 problem = upload_problem(
                     settings["PATH"], candidate.target, config.max_bytes, config.max_pixels
                 )
