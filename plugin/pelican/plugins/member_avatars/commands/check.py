@@ -18,6 +18,7 @@ from typing import Any
 from ..avatars.resolver import place_of
 from ..avatars.sources import candidates
 from ..content.fields import upload_path
+from ..content.models import Event, Member
 from ..content.relations import build_groups
 from ..diagnostics import Diagnostic
 from ..images import process
@@ -41,8 +42,8 @@ class Problem:
 class Found:
     """What the readers found: the members and events a build would keep, the files read."""
 
-    members: list[Any] = field(default_factory=list)
-    events: list[Any] = field(default_factory=list)
+    members: list[Member] = field(default_factory=list)
+    events: list[Event] = field(default_factory=list)
     files_read: int = 0
 
 
@@ -88,7 +89,7 @@ def upload_problem(content_root: str, value: str, max_bytes: int, max_pixels: in
     return ""
 
 
-def upload_problems(members: list[Any], settings: dict[str, Any]) -> list[Diagnostic]:
+def upload_problems(members: list[Member], settings: dict[str, Any]) -> list[Diagnostic]:
     """A Diagnostic about the member's `Avatar` for each upload a build would refuse."""
     config = config_of(settings)
     problems = []

@@ -64,7 +64,7 @@ class MetadataOnlyMarkdownReader(MarkdownReader):
     up for a build.)"""
 
     def __init__(self, *args: Any, **kwargs: Any):
-        super().__init__(*args, **kwargs)
+        super().__init__(*args, **kwargs)  # type: ignore[no-untyped-call]  # Pelican's own
         self._reused: Markdown | None = None
         self._meta: Any = None
 

@@ -10,9 +10,9 @@ from typing import Any
 from ..diagnostics import Place, warn
 from ..log import get_logger
 from ..settings.config import is_inside
-from .datafiles import first_text, row_slug
-from .fields import CLEAR_NO, CLEAR_YES, plain_value
-from .models import Event, Member, checked_sources, gravatar_email
+from .datafiles import row_slug
+from .fields import CLEAR_NO, CLEAR_YES, first_text, plain_value
+from .models import Event, Group, Member, checked_sources, gravatar_email
 from .tables import read_table
 
 logger = get_logger(__name__)
@@ -36,12 +36,12 @@ class Guest:
         self.origin = str(place)
         self.source_path = source_path
         sources = checked_sources({k: first_text(v) for k, v in fields.items()}, place)
-        self.avatar = sources.get("avatar") or None
-        self.github = sources.get("github")
-        self.gravatar = sources.get("gravatar")
+        self.avatar: str | None = sources.get("avatar") or None
+        self.github: str | None = sources.get("github")
+        self.gravatar: str | None = sources.get("gravatar")
         self.email_for_gravatar: str | None = gravatar_email(sources.get("email"), place)
-        self.named_avatars = [self.avatar] if self.avatar else []
-        self.groups: list[Any] = []
+        self.named_avatars: list[str] = [self.avatar] if self.avatar else []
+        self.groups: list[Group] = []
 
     def __repr__(self) -> str:
         return f"<Guest {self.slug}>"

@@ -26,6 +26,13 @@ def plain_value(value: Any) -> str:
     return text
 
 
+def first_text(value: Any) -> str:
+    """The value as text; of a list, its first item."""
+    if isinstance(value, list):
+        value = value[0] if value else ""
+    return str(value or "").strip()
+
+
 def gravatar_consent(value: Any) -> tuple[bool, str]:
     """Whether the `Gravatar` value lets us ask Gravatar, and what is wrong with it.
 

@@ -7,11 +7,11 @@ setting, the row and the slug only.
 from __future__ import annotations
 
 import os
-from typing import Any
 
 from ..diagnostics import warn
 from ..log import get_logger
-from .models import is_email
+from .fields import first_text
+from .models import Person, is_email
 from .tables import read_table
 
 logger = get_logger(__name__)
@@ -39,8 +39,8 @@ class PrivateData:
             warn(logger, SETTING, f"{path} {problem}")
         emails: dict[str, str] = {}
         for row in table.rows:
-            slug = _text(row.fields.get("slug"))
-            email = _text(row.fields.get("email"))
+            slug = first_text(row.fields.get("slug"))
+            email = first_text(row.fields.get("email"))
             if not slug:
                 warn(logger, SETTING, f"{row.place_in(path)}: no Slug; row skipped")
             elif not is_email(email):
@@ -50,7 +50,7 @@ class PrivateData:
                 emails.setdefault(slug, email.strip())
         return cls(emails)
 
-    def apply(self, person: Any) -> None:
+    def apply(self, person: Person) -> None:
         """Give `person` (a member or guest) the address for its slug, if there is one."""
         email = self.emails.get(person.slug)
         if email is not None:
@@ -61,9 +61,3 @@ class PrivateData:
         """A warning, with the slug only, for each row that names no member or guest."""
         for slug in sorted(set(self.emails) - self.used - known):
             warn(logger, SETTING, f"slug {slug!r} names no member or guest; its row is not used")
-
-
-def _text(value: Any) -> str:
-    if isinstance(value, list):
-        value = value[0] if value else ""
-    return str(value or "").strip()

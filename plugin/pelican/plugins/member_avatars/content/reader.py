@@ -9,8 +9,9 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable
-from typing import Any
+from typing import Any, TypeVar, cast
 
+from pelican.contents import Content
 from pelican.utils import get_date, order_content
 
 from ..diagnostics import Place, warn
@@ -19,12 +20,13 @@ from ..settings.config import config_of
 from .attendees import Guest, add_file_attendees, attendee_file_path
 from .datafiles import DataFileReader
 from .fields import upload_spellings
-from .models import Event, Member, name_sort_key
+from .models import Event, Member, Person, name_sort_key
 from .private import PrivateData
 from .tables import TABLE_EXTENSIONS, is_table
 
 logger = get_logger(__name__)
-Accept = Callable[[Any], None]
+Accept = Callable[[Person], None]
+ContentT = TypeVar("ContentT", Member, Event)
 
 
 class Roster:
@@ -52,14 +54,15 @@ class Roster:
         files = self.generator.get_files(list(self.config.member_paths), extensions=extensions)
         return sorted((path, is_table(path)) for path in files)
 
-    def read_file(self, path: str, content_class: type) -> Any | None:
+    def read_file(self, path: str, content_class: type[ContentT]) -> ContentT | None:
         try:
-            return self.generator.readers.read_file(
+            content: ContentT = self.generator.readers.read_file(
                 base_path=self.path,
                 path=path,
                 content_class=content_class,
                 context=self.generator.context,
             )
+            return content
         except (OSError, ValueError, TypeError, KeyError) as exc:
             warn(logger, path, f"could not be read: {exc}")
             return None
@@ -83,7 +86,7 @@ class Roster:
     def read_members(self, accepted: Accept | None = None) -> list[Member]:
         """The members, sorted by name; `accepted` is called with each one as soon as it is read
         (the first of two with one slug wins, so each is final when it is accepted)."""
-        by_slug: dict[str, Any] = {}
+        by_slug: dict[str, Member] = {}
         origins: dict[str, Place] = {}
         for path, is_data in self.member_sources():
             for origin, member in self.members_of(path, is_data):
@@ -95,16 +98,18 @@ class Roster:
                     accepted(member)
         return sorted(by_slug.values(), key=lambda member: name_sort_key(member.name))
 
-    def note_avatars(self, person: Any) -> None:
+    def note_avatars(self, person: Person) -> None:
         folder = os.path.dirname(person.source_path)
         self.named_avatars += [(folder, named) for named in person.named_avatars]
 
     # --- events -----------------------------------------------------------------------------
-    def read_events(self, members_by_slug: dict[str, Member], new_guest: Accept | None = None):
+    def read_events(
+        self, members_by_slug: dict[str, Member], new_guest: Accept | None = None
+    ) -> list[Event]:
         """The events, newest first, with their attendees (members, then guests of their
         attendee files); `new_guest` is called with each guest as soon as it is read."""
-        events = []
-        by_slug: dict[str, Any] = {}
+        events: list[Event] = []
+        by_slug: dict[str, Event] = {}
         origins: dict[str, Place] = {}
         for path in sorted(self.generator.get_files(list(self.config.event_paths))):
             event = self.read_file(path, Event)
@@ -132,7 +137,8 @@ class Roster:
             if event.attendees_file:
                 self.read_attendee_file(event, members_by_slug, new_guest)
             events.append(event)
-        return order_content(events, "reversed-date")
+        ordered = order_content(list[Content](events), "reversed-date")
+        return cast("list[Event]", ordered)  # the same events, newest first
 
     def read_attendee_file(
         self, event: Event, members_by_slug: dict[str, Member], new_guest: Accept | None
@@ -167,7 +173,7 @@ class Roster:
 
 
 def first_with_slug(
-    origin: Place, item: Any, by_slug: dict[str, Any], origins: dict[str, Place]
+    origin: Place, item: ContentT, by_slug: dict[str, ContentT], origins: dict[str, Place]
 ) -> bool:
     """Keep `item` unless an earlier one (by file path, then row) has its slug; warn naming
     both places."""

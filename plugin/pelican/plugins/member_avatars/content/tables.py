@@ -134,7 +134,7 @@ def text_fields(item: dict[Any, Any]) -> tuple[dict[str, Any], list[str]]:
     problems = []
     for key, value in item.items():
         name = str(key).strip().lower()
-        text = scalar_text(value)
+        text: str | list[str] | None = scalar_text(value)
         if text is None and isinstance(value, list):
             items = [scalar_text(element) for element in value]
             text = [element for element in items if element] if None not in items else None
