@@ -9,9 +9,10 @@ from typing import Any
 
 from ..diagnostics import Place, warn
 from ..log import get_logger
+from ..settings.choices import CLEAR_YES
 from ..settings.config import is_inside
 from .datafiles import row_slug
-from .fields import CLEAR_NO, CLEAR_YES, first_text, plain_value
+from .fields import CLEAR_NO, first_text, plain_value
 from .models import Event, Group, Member, checked_sources, gravatar_email
 from .tables import read_table
 

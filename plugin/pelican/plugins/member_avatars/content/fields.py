@@ -7,8 +7,9 @@ import os
 import re
 from typing import Any
 
+from ..settings.choices import CLEAR_YES
+
 # Only a clear yes lets the e-mail hash leave the machine; anything else is a no.
-CLEAR_YES = frozenset({"yes", "true", "on", "1"})
 CLEAR_NO = frozenset({"no", "false", "off", "0", "none", "never", "disabled", "disable"})
 # GitHub's own rule: letters, digits and single inner hyphens, at most 39 characters.
 _GITHUB_USER = re.compile(r"[A-Za-z0-9]+(-[A-Za-z0-9]+)*")

@@ -16,13 +16,14 @@ from pelican.utils import get_date, order_content
 
 from ..diagnostics import Place, warn
 from ..log import get_logger
+from ..settings.choices import TABLE_EXTENSIONS
 from ..settings.config import config_of
 from .attendees import Guest, add_file_attendees, attendee_file_path
 from .datafiles import DataFileReader
 from .fields import upload_spellings
 from .models import Event, Member, Person, name_sort_key
 from .private import PrivateData
-from .tables import TABLE_EXTENSIONS, is_table
+from .tables import is_table
 
 logger = get_logger(__name__)
 Accept = Callable[[Person], None]

@@ -19,10 +19,10 @@ from typing import Any
 import yaml
 
 from ..diagnostics import Place
+from ..settings.choices import TABLE_EXTENSIONS
 
 # Large enough for a 100,000-row export; small enough that no file can exhaust memory.
 MAX_TABLE_BYTES = 16 * 1024 * 1024
-TABLE_EXTENSIONS = ("yaml", "yml", "json", "csv")  # as Pelican's get_files takes them
 # Strings only: no tag is constructed, no implicit type resolved (C parser when available).
 _YAML_LOADER = getattr(yaml, "CBaseLoader", yaml.BaseLoader)
 
