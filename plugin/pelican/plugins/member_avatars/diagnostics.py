@@ -75,10 +75,17 @@ AnyLogger: TypeAlias = "logging.Logger | logging.LoggerAdapter[logging.Logger]"
 
 
 def report(
-    logger: AnyLogger, diagnostic: Diagnostic, extra: Mapping[str, object] | None = None
+    logger: AnyLogger,
+    diagnostic: Diagnostic,
+    extra: Mapping[str, object] | None = None,
+    stacklevel: int = 1,
 ) -> Diagnostic:
     """Log `diagnostic` as one line ("FILE: message") at its severity, the Diagnostic on the
-    record (`record.diagnostic`); `extra` adds other record attributes (Pelican's limit_msg)."""
+    record (`record.diagnostic`); `extra` adds other record attributes (Pelican's limit_msg).
+
+    The record names the caller's module and line, not this one's (`stacklevel` counts the
+    frames between the emitter and this function).
+    """
     place = diagnostic.place
     args = (diagnostic.message,) if place is None else (str(place), diagnostic.message)
     logger.log(
@@ -86,6 +93,7 @@ def report(
         "%s" if place is None else "%s: %s",
         *args,
         extra={**(extra or {}), RECORD_ATTRIBUTE: diagnostic},
+        stacklevel=stacklevel + 1,
     )
     return diagnostic
 
@@ -98,7 +106,7 @@ def warn(
     extra: Mapping[str, object] | None = None,
 ) -> Diagnostic:
     """Log a warning about `place`, about the metadata field `key` (if any)."""
-    return report(logger, Diagnostic.at(place, message, key), extra)
+    return report(logger, Diagnostic.at(place, message, key), extra, stacklevel=2)
 
 
 def diagnostic_of(record: logging.LogRecord) -> Diagnostic | None:
