@@ -30,6 +30,7 @@ devserver: $(SITE_STAMP)
 test: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/lint-imports
+	$(BIN)/python -m mypy
 	$(BIN)/python -m pytest --cov --cov-report=term --cov-fail-under=95
 
 # The gettext catalogs of the plugin's templates and of the example theme: extract every marked

@@ -16,7 +16,7 @@ import gettext
 import os
 import re
 from collections.abc import Callable, Iterable, Mapping
-from datetime import date
+from datetime import date, datetime, time
 from typing import Any
 
 from babel import Locale, UnknownLocaleError
@@ -95,7 +95,7 @@ def layered(first: gettext.NullTranslations, then: gettext.NullTranslations) -> 
     # The standard library keeps the fallback chain in `_fallback`; `add_fallback` would append
     # to the shared objects behind a copy.
     behind = getattr(first, "_fallback", None)
-    top._fallback = layered(behind, then) if behind is not None else then
+    setattr(top, "_fallback", layered(behind, then) if behind is not None else then)  # noqa: B010
     return top
 
 
@@ -144,11 +144,16 @@ def date_format_of(settings: Mapping[str, Any] | Any, lang: str) -> str | None:
     return str(fmt) if fmt else None
 
 
+def as_datetime(day: date) -> datetime:
+    """Pelican's strftime takes a datetime (its dates are)."""
+    return day if isinstance(day, datetime) else datetime.combine(day, time())
+
+
 def format_day(day: date, lang: str, settings: Mapping[str, Any] | Any) -> str:
     """A date as the language writes it ("27. August 2026"), unless DATE_FORMATS says how."""
     fmt = date_format_of(settings, lang)
     if fmt is not None:
-        return strftime(day, fmt)
+        return str(strftime(as_datetime(day), fmt))
     return format_skeleton(SKELETON, day, locale=locale_of(lang))
 
 
@@ -157,7 +162,7 @@ def day_range(first: date, last: date, lang: str, settings: Mapping[str, Any]) -
     "August 27 – 29, 2026", "27–29 août 2026"; in two parts, each for its own <time>."""
     fmt = date_format_of(settings, lang)
     if fmt is not None:
-        return DateRange(strftime(first, fmt), " – ", strftime(last, fmt))
+        return DateRange(format_day(first, lang, settings), " – ", format_day(last, lang, settings))
     locale = locale_of(lang)
     formats = locale.interval_formats
     skeleton = SKELETON if SKELETON in formats else "yMMMd"
