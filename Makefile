@@ -20,6 +20,10 @@ $(STAMP): $(SITE_STAMP)
 html: $(SITE_STAMP)
 	$(BIN)/pelican content -s pelicanconf.py -o output
 
+# The example site in German (pelicanconf_de.py), under de/ of the same output folder.
+html-de: $(SITE_STAMP)
+	$(BIN)/pelican content -s pelicanconf_de.py -o output/de
+
 # The site as deployed (publishconf.py: absolute SITEURL, feeds, avatars fetched online).
 publish: $(SITE_STAMP)
 	$(BIN)/pelican content -s publishconf.py -o output
