@@ -260,3 +260,30 @@ def test_i18n_subsites_gets_each_language_its_own_pages_and_avatars_once(site):
     assert 'hreflang="en" href="/de/../events/retreat/"' in page("de/events/retreat/index.html")
     assert not (site.out / "events" / "retreat-de").exists()
     assert not (site.out / "de" / "events" / "retreat-en").exists()
+
+
+def test_translation_pages_follow_event_lang_url_where_the_site_sets_it(site):
+    two_language_event(site)
+    site.build(
+        AVATAR_OFFLINE=True,
+        EVENT_LANG_URL="{lang}/events/{slug}/",
+        EVENT_LANG_SAVE_AS="{lang}/events/{slug}/index.html",
+    )
+    assert 'hreflang="de" href="/de/events/retreat/"' in site.page("events/retreat/index.html")
+    assert "Ein Tag, viele Paare." in site.page("de/events/retreat/index.html")
+
+
+def test_a_lang_that_is_no_language_code_is_refused_with_a_warning(site, caplog):
+    site.member("ada", "Ada")
+    site.write(
+        "events/escape.md",
+        "Title: Escape\nDate: 2026-03-01\nSlug: party\nLang: ../../../outside\n\nx\n",
+    )
+    site.write("events/party.md", "Title: Party\nDate: 2026-03-01\nAttendees: ada\n\ny\n")
+    result = site.build(caplog, AVATAR_OFFLINE=True)
+    assert (
+        "[member_avatars] events/escape.md: Lang '../../../outside' is not a language code; "
+        "using 'en'" in result.warnings
+    )
+    assert not (site.root / "outside").exists()
+    assert list(site.out.glob("events/party*")) == [site.out / "events" / "party"]

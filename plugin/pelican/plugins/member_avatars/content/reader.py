@@ -8,6 +8,7 @@ build reads. Warnings are logged here, in the build's thread, naming the file (a
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Callable
 from typing import Any, TypeVar, cast
 
@@ -26,6 +27,9 @@ from .private import PrivateData
 from .tables import is_table
 
 logger = get_logger(__name__)
+# A language code as Pelican's `Lang` holds it ("de", "pt-br", "zh_Hant"): it becomes part of a
+# translated event's URL and file name, so nothing else is taken.
+_LANG_CODE = re.compile(r"[A-Za-z]{2,3}([_-][A-Za-z0-9]{2,8})*")
 Accept = Callable[[Person], None]
 ContentT = TypeVar("ContentT", Member, Event)
 
@@ -120,9 +124,15 @@ class Roster:
             if missing:
                 warn(logger, path, f"no {' or '.join(missing).title()}; event skipped")
                 continue
+            lang = str(event.metadata.get("lang", ""))
+            if lang and not _LANG_CODE.fullmatch(lang):
+                default = str(event.settings["DEFAULT_LANG"])
+                message = f"Lang {lang!r} is not a language code; using {default!r}"
+                warn(logger, path, message, "Lang")
+                del event.metadata["lang"]
+                event.lang, event.in_default_lang, lang = default, True, ""
             # One event in several languages shares its slug: one file per slug and `Lang`
             # (a file without one: the main site's language, whatever a sub-site's is).
-            lang = str(event.metadata.get("lang", ""))
             if not first_with_slug(Place(path), event, by_slug, origins, f"{event.slug} {lang}"):
                 continue
             if event.end:
