@@ -83,13 +83,11 @@ def describe(messages: list[dict], root: Path) -> str:
     return "\n".join(lines)
 
 
-@pytest.fixture(scope="session")
-def example_output(tmp_path_factory) -> Path:
-    """The example site (content/ with pelicanconf.py) built offline into a tmp folder."""
-    root = tmp_path_factory.mktemp("example-site-html")
+def build_example(root: Path, settings_file: str) -> Path:
+    """The example site (content/ with `settings_file`) built offline into `root`/output."""
     out = root / "output"
     command = [
-        *(sys.executable, "-m", "pelican", "content", "-s", "pelicanconf.py", "-o", str(out)),
+        *(sys.executable, "-m", "pelican", "content", "-s", settings_file, "-o", str(out)),
         # Keep the avatar cache of this build out of the repository's cache/ folder.
         *("-e", f"CACHE_PATH={json.dumps(str(root / 'cache'))}"),
         *("--fatal", "errors"),
@@ -100,6 +98,12 @@ def example_output(tmp_path_factory) -> Path:
     return out
 
 
+@pytest.fixture(scope="session")
+def example_output(tmp_path_factory) -> Path:
+    """The example site (content/ with pelicanconf.py) built offline into a tmp folder."""
+    return build_example(tmp_path_factory.mktemp("example-site-html"), "pelicanconf.py")
+
+
 def test_example_site_pages_are_valid_html(example_output):
     jar = vnu_jar()  # skip before anything else when the checker is missing
     assert jar.is_file()
@@ -107,6 +111,17 @@ def test_example_site_pages_are_valid_html(example_output):
     assert {"members/index.html", "events/index.html", "index.html"} <= pages
     errors = vnu_errors(example_output)
     assert not errors, f"{len(errors)} HTML errors:\n{describe(errors, example_output)}"
+
+
+def test_example_site_in_german_is_valid_html(tmp_path):
+    """`make html-de`: every word through the catalogs, dates as ranges of two <time>s, the
+    German version of an event with its hreflang links."""
+    vnu_jar()
+    out = build_example(tmp_path, "pelicanconf_de.py")
+    assert "Mitglieder" in (out / "members" / "index.html").read_text(encoding="utf-8")
+    assert (out / "events" / "socrates-north-2026-en" / "index.html").is_file()
+    errors = vnu_errors(out)
+    assert not errors, f"{len(errors)} HTML errors:\n{describe(errors, out)}"
 
 
 @pytest.mark.parametrize("theme", STOCK_THEMES)
