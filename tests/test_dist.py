@@ -1,0 +1,143 @@
+"""The package on its own: the wheel built from a copy of the repository carries everything a
+site needs (code, default templates, catalogs), installs into a fresh virtual environment, and
+builds the example site there from a copy of its content, away from the checkout."""
+
+import os
+import shutil
+import subprocess
+import sys
+import venv
+import zipfile
+from pathlib import Path
+
+import pytest
+
+pytestmark = pytest.mark.slow
+
+ROOT = Path(__file__).resolve().parent.parent
+PACKAGE = ROOT / "plugin" / "pelican" / "plugins" / "member_avatars"
+# What a build of the package reads from the repository, and nothing it writes.
+NOT_SOURCE = shutil.ignore_patterns(
+    ".git", ".venv", ".ci", "output", "cache", "dist", "build", "_build", "*.egg-info",
+    "__pycache__", ".pytest_cache", ".ruff_cache", ".coverage*", "private", ".data", "results",
+)  # fmt: skip
+
+
+def run(command: list[str], cwd: Path, env: dict[str, str] | None = None) -> str:
+    result = subprocess.run(
+        command, cwd=cwd, env=env, capture_output=True, text=True, timeout=600, check=False
+    )
+    assert result.returncode == 0, f"{command} failed:\n{result.stdout}\n{result.stderr}"
+    return result.stdout
+
+
+def data_files() -> set[str]:
+    """The package's files that are not Python code: templates, and translation catalogs
+    (compiled `.mo`) once there are any, as paths inside the wheel."""
+    return {
+        path.relative_to(ROOT / "plugin").as_posix()
+        for path in PACKAGE.rglob("*")
+        if path.is_file()
+        and "__pycache__" not in path.parts
+        and (path.parent.name == "templates" or path.suffix == ".mo")
+    }
+
+
+@pytest.fixture(scope="module")
+def wheel(tmp_path_factory) -> Path:
+    """The wheel, built as `make dist` builds it (sdist first, the wheel from the sdist) from a
+    copy of the repository, so the checkout gets no build/ or egg-info folder."""
+    work = tmp_path_factory.mktemp("dist")
+    source = work / "source"
+    shutil.copytree(ROOT, source, ignore=NOT_SOURCE)
+    run([sys.executable, "-m", "build", "--outdir", str(work / "dist"), str(source)], cwd=work)
+    (built,) = (work / "dist").glob("pelican_member_avatars-*.whl")
+    return built
+
+
+@pytest.fixture(scope="module")
+def fresh_env(wheel, tmp_path_factory) -> Path:
+    """A new virtual environment with the wheel and its dependencies, and nothing of the
+    checkout: no editable install, no source folder on its path."""
+    home = tmp_path_factory.mktemp("venv") / "env"
+    venv.EnvBuilder(with_pip=True, clear=True).create(home)
+    run([str(home / "bin" / "python"), "-m", "pip", "install", "--quiet", str(wheel)], cwd=home)
+    return home
+
+
+def clean_environment() -> dict[str, str]:
+    """The environment of a user's shell: no Python path, no virtual environment of ours."""
+    drop = {"PYTHONPATH", "VIRTUAL_ENV", "PYTHONHOME", "COV_CORE_SOURCE", "COVERAGE_PROCESS_START"}
+    env = {key: value for key, value in os.environ.items() if key not in drop}
+    env["AVATAR_OFFLINE"] = "1"
+    return env
+
+
+def test_the_wheel_carries_the_templates_and_catalogs(wheel):
+    names = set(zipfile.ZipFile(wheel).namelist())
+    expected = data_files()
+    assert "pelican/plugins/member_avatars/templates/member.html" in expected
+    assert expected - names == set()
+    assert "pelican/plugins/member_avatars/__init__.py" in names
+    # The namespace packages stay namespaces: an __init__.py there would hide Pelican's own.
+    assert "pelican/__init__.py" not in names
+    assert "pelican/plugins/__init__.py" not in names
+
+
+def test_the_plugin_comes_from_the_fresh_environment(fresh_env, tmp_path):
+    found = run(
+        [
+            str(fresh_env / "bin" / "python"),
+            "-c",
+            "import pelican.plugins.member_avatars as m, importlib.metadata as md;"
+            "print(m.__file__); print(md.version('pelican-member-avatars'))",
+        ],
+        cwd=tmp_path,
+        env=clean_environment(),
+    ).split()
+    module_file, version = Path(found[0]), found[1]
+    assert module_file.is_relative_to(fresh_env)
+    assert not module_file.resolve().is_relative_to(ROOT)
+    assert version.count(".") >= 2
+
+
+def copy_of_the_example_site(target: Path) -> Path:
+    site = target / "community"
+    shutil.copytree(ROOT / "content", site / "content")
+    shutil.copytree(ROOT / "site", site / "site")
+    shutil.copy(ROOT / "pelicanconf.py", site)
+    return site
+
+
+@pytest.mark.parametrize(
+    ("theme", "marker"),
+    [
+        ("site", 'class="avatar"'),
+        # Pelican's default theme: every plugin page comes from the wheel's default templates.
+        ("notmyidea", "member-avatars-"),
+    ],
+)
+def test_the_wheel_alone_builds_the_example_site(fresh_env, tmp_path, theme, marker):
+    site = copy_of_the_example_site(tmp_path)
+    # As publishconf.py does: the example's settings, and one change.
+    (site / "buildconf.py").write_text(
+        "import os, sys\n\nsys.path.append(os.curdir)\n"
+        f"from pelicanconf import *  # noqa: F403\n\nTHEME = {theme!r}\n"
+    )
+    env = clean_environment()
+    bin_dir = fresh_env / "bin"
+    log = run(
+        [str(bin_dir / "pelican"), "content", "-s", "buildconf.py", "-o", "output"],
+        cwd=site,
+        env=env,
+    )
+    assert "[member_avatars] Avatars:" in log
+    members = (site / "output" / "members" / "index.html").read_text(encoding="utf-8")
+    assert marker in members
+    assert 'src="data:image/' in members
+    for page in ("events/index.html", "groups"):
+        assert (site / "output" / page).exists()
+    assert any((site / "cache" / "avatars").iterdir()), "the cache lies beside the site"
+
+    report = run([str(bin_dir / "pelican-avatars"), "check", "-s", "buildconf.py"], site, env)
+    assert report.startswith("No problems in ")
