@@ -2,33 +2,23 @@
 site needs (code, default templates, catalogs), installs into a fresh virtual environment, and
 builds the example site there from a copy of its content, away from the checkout."""
 
-import os
-import shutil
-import subprocess
 import sys
-import venv
 import zipfile
 from pathlib import Path
 
 import pytest
+from packaged import (
+    ROOT,
+    copy_of_the_example_site,
+    copy_source,
+    fresh_virtual_environment,
+    run,
+    user_environment,
+)
 
 pytestmark = pytest.mark.slow
 
-ROOT = Path(__file__).resolve().parent.parent
 PACKAGE = ROOT / "plugin" / "pelican" / "plugins" / "member_avatars"
-# What a build of the package reads from the repository, and nothing it writes.
-NOT_SOURCE = shutil.ignore_patterns(
-    ".git", ".venv", ".ci", "output", "cache", "dist", "build", "_build", "*.egg-info",
-    "__pycache__", ".pytest_cache", ".ruff_cache", ".coverage*", "private", ".data", "results",
-)  # fmt: skip
-
-
-def run(command: list[str], cwd: Path, env: dict[str, str] | None = None) -> str:
-    result = subprocess.run(
-        command, cwd=cwd, env=env, capture_output=True, text=True, timeout=600, check=False
-    )
-    assert result.returncode == 0, f"{command} failed:\n{result.stdout}\n{result.stderr}"
-    return result.stdout
 
 
 def data_files() -> set[str]:
@@ -48,8 +38,7 @@ def wheel(tmp_path_factory) -> Path:
     """The wheel, built as `make dist` builds it (sdist first, the wheel from the sdist) from a
     copy of the repository, so the checkout gets no build/ or egg-info folder."""
     work = tmp_path_factory.mktemp("dist")
-    source = work / "source"
-    shutil.copytree(ROOT, source, ignore=NOT_SOURCE)
+    source = copy_source(work / "source")
     run([sys.executable, "-m", "build", "--outdir", str(work / "dist"), str(source)], cwd=work)
     (built,) = (work / "dist").glob("pelican_member_avatars-*.whl")
     return built
@@ -60,17 +49,9 @@ def fresh_env(wheel, tmp_path_factory) -> Path:
     """A new virtual environment with the wheel and its dependencies, and nothing of the
     checkout: no editable install, no source folder on its path."""
     home = tmp_path_factory.mktemp("venv") / "env"
-    venv.EnvBuilder(with_pip=True, clear=True).create(home)
-    run([str(home / "bin" / "python"), "-m", "pip", "install", "--quiet", str(wheel)], cwd=home)
+    bin_dir = fresh_virtual_environment(home)
+    run([str(bin_dir / "python"), "-m", "pip", "install", "--quiet", str(wheel)], cwd=home)
     return home
-
-
-def clean_environment() -> dict[str, str]:
-    """The environment of a user's shell: no Python path, no virtual environment of ours."""
-    drop = {"PYTHONPATH", "VIRTUAL_ENV", "PYTHONHOME", "COV_CORE_SOURCE", "COVERAGE_PROCESS_START"}
-    env = {key: value for key, value in os.environ.items() if key not in drop}
-    env["AVATAR_OFFLINE"] = "1"
-    return env
 
 
 def test_the_wheel_carries_the_templates_and_catalogs(wheel):
@@ -93,20 +74,12 @@ def test_the_plugin_comes_from_the_fresh_environment(fresh_env, tmp_path):
             "print(m.__file__); print(md.version('pelican-member-avatars'))",
         ],
         cwd=tmp_path,
-        env=clean_environment(),
+        env=user_environment(),
     ).split()
     module_file, version = Path(found[0]), found[1]
     assert module_file.is_relative_to(fresh_env)
     assert not module_file.resolve().is_relative_to(ROOT)
     assert version.count(".") >= 2
-
-
-def copy_of_the_example_site(target: Path) -> Path:
-    site = target / "community"
-    shutil.copytree(ROOT / "content", site / "content")
-    shutil.copytree(ROOT / "site", site / "site")
-    shutil.copy(ROOT / "pelicanconf.py", site)
-    return site
 
 
 @pytest.mark.parametrize(
@@ -118,13 +91,13 @@ def copy_of_the_example_site(target: Path) -> Path:
     ],
 )
 def test_the_wheel_alone_builds_the_example_site(fresh_env, tmp_path, theme, marker):
-    site = copy_of_the_example_site(tmp_path)
+    site = copy_of_the_example_site(tmp_path / "community")
     # As publishconf.py does: the example's settings, and one change.
     (site / "buildconf.py").write_text(
         "import os, sys\n\nsys.path.append(os.curdir)\n"
         f"from pelicanconf import *  # noqa: F403\n\nTHEME = {theme!r}\n"
     )
-    env = clean_environment()
+    env = user_environment()
     bin_dir = fresh_env / "bin"
     log = run(
         [str(bin_dir / "pelican"), "content", "-s", "buildconf.py", "-o", "output"],
