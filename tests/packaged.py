@@ -9,12 +9,22 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 
-# What building the package or running a hook reads from the repository, and nothing that
-# builds, tests or tools write into the checkout.
-NOT_SOURCE = shutil.ignore_patterns(
-    ".git", ".venv", ".ci", "output", "cache", "dist", "build", "_build", "*.egg-info",
-    "__pycache__", ".pytest_cache", ".ruff_cache", ".coverage*", "private", ".data", "results",
+# What building the package or running a hook does not read: what builds, tests and tools write
+# into the checkout. Top-level names only at the top (the plugin has a cache/ subpackage).
+TOP_LEVEL_OUTPUT = {".git", ".venv", ".ci", "output", "cache", "dist", "build", "private"}
+ANYWHERE = shutil.ignore_patterns(
+    "__pycache__", "*.egg-info", ".pytest_cache", ".ruff_cache", ".coverage*", "_build", ".data",
+    "results", ".import_linter_cache",
 )  # fmt: skip
+
+
+def not_source(folder: str, names: list[str]) -> set[str]:
+    """`shutil.copytree`'s `ignore`: the names in `folder` that are no source."""
+    ignored = set(ANYWHERE(folder, names))
+    if Path(folder).resolve() == ROOT:
+        ignored |= TOP_LEVEL_OUTPUT & set(names)
+    return ignored
+
 
 GIT_IDENTITY = {
     "GIT_AUTHOR_NAME": "Test",
@@ -56,7 +66,7 @@ def user_environment(**extra: str) -> dict[str, str]:
 
 def copy_source(target: Path) -> Path:
     """A copy of the repository's source files in `target`."""
-    shutil.copytree(ROOT, target, ignore=NOT_SOURCE)
+    shutil.copytree(ROOT, target, ignore=not_source)
     return target
 
 
