@@ -12,6 +12,7 @@ from typing import Any
 from ..cache.store import AvatarStore
 from ..net.fetch import Fetcher
 from ..net.hosts import refusal
+from ..settings.choices import Source
 from ..settings.config import AvatarConfig
 from .local import LocalSources
 from .remote import RemoteSource
@@ -19,12 +20,16 @@ from .renders import RenderCache
 from .results import Outcome, SourceResult
 from .sources import Candidate, candidates
 
-SOURCE_LABELS = {"gravatar": "Gravatar", "github": "GitHub", "avatar-url": "Avatar URL"}
+SOURCE_LABELS = {
+    Source.GRAVATAR: "Gravatar",
+    Source.GITHUB: "GitHub",
+    Source.AVATAR_URL: "Avatar URL",
+}
 # How a source's warnings start.
 WARNING_PREFIXES = {
-    "gravatar": "Gravatar avatar",
-    "github": "GitHub avatar",
-    "avatar-url": "Avatar URL",
+    Source.GRAVATAR: "Gravatar avatar",
+    Source.GITHUB: "GitHub avatar",
+    Source.AVATAR_URL: "Avatar URL",
 }
 
 
@@ -90,7 +95,7 @@ class Resolver:
 
     def _refused(self, candidate: Candidate) -> SourceResult | None:
         """An `Avatar` URL whose host is not allowed: refused before any request."""
-        if candidate.source != "avatar-url":
+        if candidate.source is not Source.AVATAR_URL:
             return None
         reason = refusal(candidate.target, self.config.allowed_hosts)
         return SourceResult(problem=f"{reason}; using the next source") if reason else None
@@ -99,9 +104,9 @@ class Resolver:
         refused = self._refused(candidate)
         if refused is not None:
             return refused
-        if candidate.source == "upload":
+        if candidate.source is Source.UPLOAD:
             return self.local.peek_upload(candidate.target)
-        if candidate.source == "generated":
+        if candidate.source is Source.GENERATED:
             return self.local.peek_generated(member.name, member.slug)
         return self.remote.peek(candidate.target, _label(candidate, member))
 
@@ -109,9 +114,9 @@ class Resolver:
         refused = self._refused(candidate)
         if refused is not None:
             return refused
-        if candidate.source == "upload":
+        if candidate.source is Source.UPLOAD:
             return self.local.upload(candidate.target)
-        if candidate.source == "generated":
+        if candidate.source is Source.GENERATED:
             return self.local.generated(member.name, member.slug)
         return self.remote.get(candidate.target, _label(candidate, member))
 

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any
 from urllib.parse import quote
 
 from ..content.fields import URL, github_user, gravatar_consent, plain_value
+from ..settings.choices import Source
 
 if TYPE_CHECKING:
     from ..settings.config import AvatarConfig
@@ -15,10 +16,10 @@ if TYPE_CHECKING:
 
 @dataclass(frozen=True)
 class Candidate:
-    """One source to try: `source` is a name of AVATAR_SOURCES, or "avatar-url" for an
-    `Avatar` that is a URL (tried where "upload" is); `target` its URL or upload path."""
+    """One source to try: `source` is one of AVATAR_SOURCES, or `Source.AVATAR_URL` for an
+    `Avatar` that is a URL (tried where `Source.UPLOAD` is); `target` its URL or upload path."""
 
-    source: str
+    source: Source
     target: str = ""
 
 
@@ -31,21 +32,22 @@ def candidates(member: Any, config: AvatarConfig, pixel_size: int) -> list[Candi
     """The sources to try for `member`, in order; remote URLs ask for `pixel_size` pixels."""
     found: list[Candidate] = []
     for source in config.sources:
-        if source == "upload" and getattr(member, "avatar", None):
+        if source is Source.UPLOAD and getattr(member, "avatar", None):
             target = plain_value(member.avatar)
             # An http(s) URL (exports often carry one) is fetched like the remote sources.
-            found.append(Candidate("avatar-url" if URL.match(target) else "upload", target))
-        elif source == "gravatar" and member.email_for_gravatar:
+            kind = Source.AVATAR_URL if URL.match(target) else Source.UPLOAD
+            found.append(Candidate(kind, target))
+        elif source is Source.GRAVATAR and member.email_for_gravatar:
             if gravatar_consent(getattr(member, "gravatar", None))[0]:
                 url = config.gravatar_url.format(
                     hash=gravatar_hash(member.email_for_gravatar), size=pixel_size
                 )
-                found.append(Candidate("gravatar", url))
-        elif source == "github":
+                found.append(Candidate(Source.GRAVATAR, url))
+        elif source is Source.GITHUB:
             user = github_user(getattr(member, "github", None))[0]
             if user:
                 url = config.github_url.format(user=quote(user, safe=""), size=pixel_size)
-                found.append(Candidate("github", url))
-        elif source == "generated":
-            found.append(Candidate("generated"))
+                found.append(Candidate(Source.GITHUB, url))
+        elif source is Source.GENERATED:
+            found.append(Candidate(Source.GENERATED))
     return found
