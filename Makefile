@@ -36,6 +36,7 @@ devserver: $(SITE_STAMP)
 test: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/lint-imports
+	$(BIN)/python -m mypy
 	$(BIN)/python -m pytest --cov --cov-report=term --cov-fail-under=95
 
 # Warnings are errors: a link to a page or section of the docs that does not exist fails.

@@ -21,7 +21,8 @@ CONFIG = config_of({**DEFAULTS, "PATH": "content"})
 
 
 def member(**metadata):
-    fields = {"email_for_gravatar": None, **metadata}
+    # What every Person has; a test gives the fields it is about.
+    fields = dict.fromkeys(("email_for_gravatar", "avatar", "github", "gravatar")) | metadata
     return SimpleNamespace(**fields)
 
 

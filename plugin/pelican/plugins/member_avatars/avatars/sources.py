@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 from urllib.parse import quote
 
 from ..content.fields import URL, github_user, gravatar_consent, plain_value
+from ..content.models import Person
 from ..settings.choices import Source
 
 if TYPE_CHECKING:
@@ -28,23 +29,23 @@ def gravatar_hash(email: str) -> str:
     return hashlib.sha256(email.strip().lower().encode("utf-8")).hexdigest()
 
 
-def candidates(member: Any, config: AvatarConfig, pixel_size: int) -> list[Candidate]:
+def candidates(member: Person, config: AvatarConfig, pixel_size: int) -> list[Candidate]:
     """The sources to try for `member`, in order; remote URLs ask for `pixel_size` pixels."""
     found: list[Candidate] = []
     for source in config.sources:
-        if source is Source.UPLOAD and getattr(member, "avatar", None):
+        if source is Source.UPLOAD and member.avatar:
             target = plain_value(member.avatar)
             # An http(s) URL (exports often carry one) is fetched like the remote sources.
             kind = Source.AVATAR_URL if URL.match(target) else Source.UPLOAD
             found.append(Candidate(kind, target))
         elif source is Source.GRAVATAR and member.email_for_gravatar:
-            if gravatar_consent(getattr(member, "gravatar", None))[0]:
+            if gravatar_consent(member.gravatar)[0]:
                 url = config.gravatar_url.format(
                     hash=gravatar_hash(member.email_for_gravatar), size=pixel_size
                 )
                 found.append(Candidate(Source.GRAVATAR, url))
         elif source is Source.GITHUB:
-            user = github_user(getattr(member, "github", None))[0]
+            user = github_user(member.github)[0]
             if user:
                 url = config.github_url.format(user=quote(user, safe=""), size=pixel_size)
                 found.append(Candidate(Source.GITHUB, url))

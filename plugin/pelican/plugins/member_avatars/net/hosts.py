@@ -11,6 +11,7 @@ backslash, whitespace or a control character.
 from __future__ import annotations
 
 import unicodedata
+from collections.abc import Set
 from dataclasses import dataclass
 from urllib.parse import urljoin, urlsplit
 
@@ -35,7 +36,7 @@ class Target:
         host = f"[{self.host}]" if ":" in self.host else self.host
         return f"{host}:{self.port}"
 
-    def allowed_by(self, allowed_hosts: set[str]) -> bool:
+    def allowed_by(self, allowed_hosts: Set[str]) -> bool:
         """An entry without a port allows any port; entries are lower-case."""
         return bool({self.host, f"[{self.host}]", self.name} & allowed_hosts)
 
@@ -68,7 +69,7 @@ def odd_character(text: str) -> str:
     return ""
 
 
-def refusal(url: str, allowed_hosts: set[str]) -> str:
+def refusal(url: str, allowed_hosts: Set[str]) -> str:
     """Why `url` may not be requested, or "" when it may. `allowed_hosts` are lower-case."""
     odd = odd_character(url)
     if odd:
