@@ -22,14 +22,14 @@ PACKAGE = ROOT / "plugin" / "pelican" / "plugins" / "member_avatars"
 
 
 def data_files() -> set[str]:
-    """The package's files that are not Python code: templates, and translation catalogs
-    (compiled `.mo`) once there are any, as paths inside the wheel."""
+    """The package's files that are not Python code: templates, translation catalogs (compiled
+    `.mo`) once there are any, and the py.typed marker, as paths inside the wheel."""
     return {
         path.relative_to(ROOT / "plugin").as_posix()
         for path in PACKAGE.rglob("*")
         if path.is_file()
         and "__pycache__" not in path.parts
-        and (path.parent.name == "templates" or path.suffix == ".mo")
+        and (path.parent.name == "templates" or path.suffix == ".mo" or path.name == "py.typed")
     }
 
 
@@ -58,6 +58,7 @@ def test_the_wheel_carries_the_templates_and_catalogs(wheel):
     names = set(zipfile.ZipFile(wheel).namelist())
     expected = data_files()
     assert "pelican/plugins/member_avatars/templates/member.html" in expected
+    assert "pelican/plugins/member_avatars/py.typed" in expected
     assert expected - names == set()
     assert "pelican/plugins/member_avatars/__init__.py" in names
     # The namespace packages stay namespaces: an __init__.py there would hide Pelican's own.
