@@ -18,9 +18,6 @@ from packaged import (
 
 pytestmark = pytest.mark.slow
 
-STEP = '"$GITHUB_ACTION_PATH/action/run.sh" {}'
-
-
 @pytest.fixture(scope="module")
 def action(tmp_path_factory) -> Path:
     """The action's checkout, as a runner has it: a copy of this repository."""
@@ -103,21 +100,3 @@ def test_an_input_that_is_not_true_or_false_is_refused(action, runner_path, site
 
 def action_inputs() -> dict:
     return yaml.safe_load((ROOT / "action.yml").read_text(encoding="utf-8"))["inputs"]
-
-
-def test_every_step_of_action_yml_runs_the_script_with_declared_inputs():
-    action = yaml.safe_load((ROOT / "action.yml").read_text(encoding="utf-8"))
-    inputs = action["inputs"]
-    used = set()
-    script_steps = []
-    for entry in action["runs"]["steps"]:
-        text = yaml.safe_dump(entry)
-        used.update(name for name in inputs if f"inputs.{name}" in text)
-        if "run" in entry:
-            script_steps.append(entry["run"])
-            assert entry["shell"] == "bash"
-            for variable, value in entry.get("env", {}).items():
-                name = variable.removeprefix("INPUT_").lower().replace("_", "-")
-                assert value == f"${{{{ inputs.{name} }}}}", variable
-    assert script_steps == [STEP.format(name) for name in ("install", "check", "build")]
-    assert used == set(inputs), "an input no step reads"
