@@ -35,6 +35,7 @@ EXPECTED = {
 # Words of the scenario's own content (a page "About", an event body "About it."), not the
 # templates'.
 CONTENT_WORDS = {"About", "with"}
+NAME = "pelican-member-avatars"
 
 
 class _Text(HTMLParser):
@@ -81,7 +82,10 @@ def english_words(catalogs: Path, lang: str) -> set[str]:
     def words(texts: object) -> set[str]:
         parts = [texts] if isinstance(texts, str) else list(texts)  # type: ignore[call-overload]
         return {
-            w for text in parts for w in re.findall(r"[A-Za-z]{4,}", re.sub(r"%\(\w+\)s", "", text))
+            w
+            for text in parts
+            # Placeholders and the plugin's name are no words of the page's language.
+            for w in re.findall(r"[A-Za-z]{4,}", re.sub(rf"%\(\w+\)s|{NAME}", "", text))
         }
 
     english = set().union(*(words(m.id) for m in messages))
@@ -106,9 +110,9 @@ def test_no_english_word_is_left_on_the_plugins_pages(built):
     # example theme is translated throughout.
     marker = "member-avatars-page" if theme == "notmyidea" else None
     words = english_words(THEMES[theme][1], lang)
-    assert {"Members", "Attendees"} <= words | {"Members", "Attendees"}
+    assert {"Members", "Attendees", "member", "members"} <= words  # what the check looks for
     for page in PLUGIN_PAGES.values():
-        text = page_text(site.page(page), marker)
+        text = page_text(site.page(page), marker).replace(NAME, "")
         assert text, page
         left = sorted(w for w in words if re.search(rf"\b{w}\b", text))
         assert left == [], f"{theme} {lang} {page}: {left} in {text!r}"
