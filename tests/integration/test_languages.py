@@ -291,3 +291,20 @@ def test_a_lang_that_is_no_language_code_is_refused_with_a_warning(site, caplog)
     )
     assert not (site.root / "outside").exists()
     assert list(site.out.glob("events/party*")) == [site.out / "events" / "party"]
+
+
+@pytest.mark.parametrize("damage", [b"not a catalog", b"\xde\x12\x04\x95" + b"\xff" * 40])
+def test_a_damaged_theme_catalog_gives_a_warning_naming_it_and_the_build_goes_on(
+    site, tmp_path, caplog, damage
+):
+    theme = tmp_path / "theme"
+    shutil.copytree(NOTMYIDEA, theme)
+    mo = theme / "translations" / "de" / "LC_MESSAGES" / "messages.mo"
+    mo.parent.mkdir(parents=True)
+    mo.write_bytes(damage)
+    site.member("ada", "Ada")
+    result = site.build(caplog, THEME=str(theme), DEFAULT_LANG="de", AVATAR_OFFLINE=True)
+    assert any(
+        w.startswith(f"[member_avatars] {mo}: not a gettext catalog") for w in result.warnings
+    ), result.warnings
+    assert ">Mitglieder</h2>" in site.page("members/index.html")

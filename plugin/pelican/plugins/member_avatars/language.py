@@ -15,6 +15,7 @@ import functools
 import gettext
 import os
 import re
+import struct
 from collections.abc import Callable, Iterable, Mapping
 from datetime import date, datetime, time
 from typing import Any
@@ -80,9 +81,14 @@ def theme_translations(settings: Mapping[str, Any]) -> gettext.NullTranslations 
     )
     domain = settings.get("I18N_GETTEXT_DOMAIN") or DOMAIN
     lang = site_language(settings).replace("-", "_")
+    found = gettext.find(domain, localedir, [lang])
+    if found is None:
+        return None
     try:
         return gettext.translation(domain, localedir, [lang])
-    except OSError:
+    except (OSError, ValueError, LookupError, struct.error) as error:
+        # A damaged or truncated .mo: the plugin's catalog stands in, and the build goes on.
+        logger.warning("%s: not a gettext catalog (%s); the plugin's catalog is used", found, error)
         return None
 
 
