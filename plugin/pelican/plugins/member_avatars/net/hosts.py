@@ -11,6 +11,7 @@ backslash, whitespace or a control character.
 from __future__ import annotations
 
 import unicodedata
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
 from urllib.parse import urljoin, urlsplit
 
@@ -35,7 +36,7 @@ class Target:
         host = f"[{self.host}]" if ":" in self.host else self.host
         return f"{host}:{self.port}"
 
-    def allowed_by(self, allowed_hosts: set[str]) -> bool:
+    def allowed_by(self, allowed_hosts: AbstractSet[str]) -> bool:
         """An entry without a port allows any port; entries are lower-case."""
         return bool({self.host, f"[{self.host}]", self.name} & allowed_hosts)
 
@@ -68,8 +69,13 @@ def odd_character(text: str) -> str:
     return ""
 
 
-def refusal(url: str, allowed_hosts: set[str]) -> str:
-    """Why `url` may not be requested, or "" when it may. `allowed_hosts` are lower-case."""
+def refusal(url: str, allowed_hosts: AbstractSet[str], open_hosts: bool = False) -> str:
+    """Why `url` may not be requested, or "" when it may. `allowed_hosts` are lower-case.
+
+    `open_hosts`: a host outside `allowed_hosts` may be asked on its scheme's usual port,
+    at public addresses only (checked where the connection is made, `guard`): the hosts
+    that member files name, which no one can list in advance.
+    """
     odd = odd_character(url)
     if odd:
         return f"refused URL with {odd} in it"
@@ -87,8 +93,12 @@ def refusal(url: str, allowed_hosts: set[str]) -> str:
         return "refused URL with user info (an @ before its host)"
     if client != stdlib:
         return f"refused URL read as two hosts ({client.name!r} or {stdlib.name!r})"
-    if not client.allowed_by(allowed_hosts):
+    if client.allowed_by(allowed_hosts):
+        return ""
+    if not open_hosts:
         return f"refused host {client.name!r} (not in AVATAR_ALLOWED_HOSTS)"
+    if client.port != DEFAULT_PORTS[client.scheme]:
+        return f"refused host {client.name!r} (only the usual port of {client.scheme})"
     return ""
 
 

@@ -19,6 +19,15 @@ from .rules import MAX_PIXEL_SIZE, RULES, SettingError
 logger = get_logger(__name__)
 
 CONFIG_KEY = "AVATAR_CONFIG"
+# The avatar services' URL templates: settings ending in _URL that are no page's URL.
+SERVICE_URLS = (
+    "AVATAR_GRAVATAR_URL",
+    "AVATAR_GITHUB_URL",
+    "AVATAR_MASTODON_URL",
+    "AVATAR_BLUESKY_URL",
+    "AVATAR_CODEBERG_URL",
+    "AVATAR_LIBRAVATAR_URL",
+)
 
 
 class InvalidSettings(SystemExit):
@@ -43,6 +52,10 @@ class AvatarConfig:
     sources: tuple[str, ...]
     gravatar_url: str
     github_url: str
+    mastodon_url: str
+    bluesky_url: str
+    codeberg_url: str
+    libravatar_url: str
     allowed_hosts: frozenset[str]
     cache_path: str
     max_age: float
@@ -142,7 +155,8 @@ def normalised(settings: Mapping[str, Any]) -> dict[str, Any]:
 def make_config(values: Mapping[str, Any]) -> AvatarConfig:
     """The frozen configuration object of normalised `values`."""
     pages = {name: values[name] for name in RULES if name.endswith(("_URL", "_SAVE_AS"))}
-    del pages["AVATAR_GRAVATAR_URL"], pages["AVATAR_GITHUB_URL"]
+    for service in SERVICE_URLS:
+        del pages[service]
     return AvatarConfig(
         member_paths=tuple(values["MEMBER_PATHS"]),
         event_paths=tuple(values["EVENT_PATHS"]),
@@ -154,6 +168,10 @@ def make_config(values: Mapping[str, Any]) -> AvatarConfig:
         sources=tuple(values["AVATAR_SOURCES"]),
         gravatar_url=values["AVATAR_GRAVATAR_URL"],
         github_url=values["AVATAR_GITHUB_URL"],
+        mastodon_url=values["AVATAR_MASTODON_URL"],
+        bluesky_url=values["AVATAR_BLUESKY_URL"],
+        codeberg_url=values["AVATAR_CODEBERG_URL"],
+        libravatar_url=values["AVATAR_LIBRAVATAR_URL"],
         allowed_hosts=frozenset(values["AVATAR_ALLOWED_HOSTS"]),
         cache_path=values["AVATAR_CACHE_PATH"],
         max_age=values["AVATAR_MAX_AGE"],

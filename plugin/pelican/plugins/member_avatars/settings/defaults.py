@@ -35,6 +35,14 @@ DEFAULTS: dict[str, Any] = {
     "AVATAR_SOURCES": ["upload", "gravatar", "github", "generated"],
     "AVATAR_GRAVATAR_URL": "https://www.gravatar.com/avatar/{hash}?s={size}&d=404",
     "AVATAR_GITHUB_URL": "https://github.com/{user}.png?size={size}",
+    # The sources a site adds to AVATAR_SOURCES. Their hosts need not be in
+    # AVATAR_ALLOWED_HOSTS: any host is contacted at public addresses only (net/guard.py).
+    "AVATAR_MASTODON_URL": "https://{instance}/api/v1/accounts/lookup?acct={user}",
+    "AVATAR_BLUESKY_URL": (
+        "https://public.api.bsky.app/xrpc/app.bsky.actor.getProfile?actor={handle}"
+    ),
+    "AVATAR_CODEBERG_URL": "https://codeberg.org/api/v1/users/{user}",
+    "AVATAR_LIBRAVATAR_URL": "https://seccdn.libravatar.org/avatar/{hash}?s={size}&d=404",
     "AVATAR_ALLOWED_HOSTS": [
         "www.gravatar.com",
         "gravatar.com",
@@ -55,7 +63,16 @@ DEFAULTS: dict[str, Any] = {
     "AVATAR_PROGRESS": True,
 }
 
-KNOWN_SOURCES = ("upload", "gravatar", "github", "generated")
+KNOWN_SOURCES = (
+    "upload",
+    "gravatar",
+    "github",
+    "generated",
+    "mastodon",
+    "bluesky",
+    "codeberg",
+    "libravatar",
+)
 FORMATS = {"webp": "image/webp", "png": "image/png", "jpeg": "image/jpeg"}
 
 

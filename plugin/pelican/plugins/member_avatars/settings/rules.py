@@ -206,6 +206,12 @@ RULES: dict[str, Callable[[str, Any], Any]] = {
     ),
     "AVATAR_GRAVATAR_URL": url_template(("hash", "size"), {"hash": "0" * 64, "size": 96}),
     "AVATAR_GITHUB_URL": url_template(("user", "size"), {"user": "octocat", "size": 96}),
+    "AVATAR_MASTODON_URL": url_template(
+        ("user", "instance"), {"user": "ada", "instance": "social.example"}
+    ),
+    "AVATAR_BLUESKY_URL": url_template(("handle",), {"handle": "ada.bsky.social"}),
+    "AVATAR_CODEBERG_URL": url_template(("user",), {"user": "ada"}),
+    "AVATAR_LIBRAVATAR_URL": url_template(("hash", "size"), {"hash": "0" * 64, "size": 96}),
     "AVATAR_ALLOWED_HOSTS": string_list(
         "host names (no scheme, path or user)", is_host, lambda host: host.strip().lower()
     ),
