@@ -1,8 +1,9 @@
 import pytest
 from sitebuilder import Site
 
-# The `avatar_server` fixture: a local HTTP server that behaves like Gravatar and GitHub.
-pytest_plugins = ["avatar_server"]
+# `avatar_server`: a local HTTP server that behaves like Gravatar and GitHub; `social_server`
+# and `picture_host`: Mastodon, Bluesky, Codeberg, Libravatar and a picture host.
+pytest_plugins = ["avatar_server", "social_services"]
 
 
 @pytest.fixture

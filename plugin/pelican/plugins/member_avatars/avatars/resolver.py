@@ -14,18 +14,28 @@ from ..net.fetch import Fetcher
 from ..net.hosts import refusal
 from ..settings.config import AvatarConfig
 from .local import LocalSources
+from .lookups import SERVICES, Lookups
 from .remote import RemoteSource
 from .renders import RenderCache
 from .results import Outcome, SourceResult
 from .sources import Candidate, candidates
 
-SOURCE_LABELS = {"gravatar": "Gravatar", "github": "GitHub", "avatar-url": "Avatar URL"}
+SOURCE_LABELS = {
+    "gravatar": "Gravatar",
+    "github": "GitHub",
+    "avatar-url": "Avatar URL",
+    "mastodon": "Mastodon",
+    "bluesky": "Bluesky",
+    "codeberg": "Codeberg",
+    "libravatar": "Libravatar",
+}
 # How a source's warnings start.
 WARNING_PREFIXES = {
-    "gravatar": "Gravatar avatar",
-    "github": "GitHub avatar",
-    "avatar-url": "Avatar URL",
+    source: label if source == "avatar-url" else f"{label} avatar"
+    for source, label in SOURCE_LABELS.items()
 }
+# Sources whose hosts need not be in AVATAR_ALLOWED_HOSTS: any host, at public addresses.
+OPEN_HOST_SOURCES = frozenset({"libravatar", *SERVICES})
 
 
 def origin_of(member: Any) -> str:
@@ -52,6 +62,7 @@ class Resolver:
         self.renders = RenderCache(config, store)
         self.local = LocalSources(config, content_root, self.renders)
         self.remote = RemoteSource(config, self.renders, fetcher, now)
+        self.lookups = Lookups(self.remote)
 
     def lookup(self, member: Any) -> Outcome | None:
         """The member's avatar from the cache alone, or None when it needs work."""
@@ -103,6 +114,9 @@ class Resolver:
             return self.local.peek_upload(candidate.target)
         if candidate.source == "generated":
             return self.local.peek_generated(member.name, member.slug)
+        service = SERVICES.get(candidate.source)
+        if service is not None:
+            return self.lookups.peek(candidate.target, service, _label(candidate, member))
         return self.remote.peek(candidate.target, _label(candidate, member))
 
     def _get(self, candidate: Candidate, member: Any) -> SourceResult:
@@ -113,7 +127,11 @@ class Resolver:
             return self.local.upload(candidate.target)
         if candidate.source == "generated":
             return self.local.generated(member.name, member.slug)
-        return self.remote.get(candidate.target, _label(candidate, member))
+        service = SERVICES.get(candidate.source)
+        if service is not None:
+            return self.lookups.get(candidate.target, service, _label(candidate, member))
+        open_hosts = candidate.source in OPEN_HOST_SOURCES
+        return self.remote.get(candidate.target, _label(candidate, member), open_hosts)
 
 
 def _label(candidate: Candidate, member: Any) -> str:

@@ -7,7 +7,16 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 from urllib.parse import quote
 
-from ..content.fields import URL, github_user, gravatar_consent, plain_value
+from ..content.fields import (
+    URL,
+    bluesky_actor,
+    codeberg_user,
+    github_user,
+    gravatar_consent,
+    libravatar_consent,
+    mastodon_handle,
+    plain_value,
+)
 
 if TYPE_CHECKING:
     from ..settings.config import AvatarConfig
@@ -48,4 +57,34 @@ def candidates(member: Any, config: AvatarConfig, pixel_size: int) -> list[Candi
                 found.append(Candidate("github", url))
         elif source == "generated":
             found.append(Candidate("generated"))
+        else:
+            social = social_url(source, member, config, pixel_size)
+            if social:
+                found.append(Candidate(source, social))
     return found
+
+
+def social_url(source: str, member: Any, config: AvatarConfig, pixel_size: int) -> str | None:
+    """The URL a Mastodon, Bluesky or Codeberg source asks (its API) or Libravatar's picture
+    for `member`, or None when the member's file names no account there (or no consent)."""
+    if source == "mastodon":
+        handle = mastodon_handle(getattr(member, "mastodon", None))[0]
+        if handle is None:
+            return None
+        return config.mastodon_url.format(
+            user=quote(handle.user, safe=""), instance=handle.instance
+        )
+    if source == "bluesky":
+        actor = bluesky_actor(getattr(member, "bluesky", None))[0]
+        return config.bluesky_url.format(handle=quote(actor, safe=":")) if actor else None
+    if source == "codeberg":
+        user = codeberg_user(getattr(member, "codeberg", None))[0]
+        return config.codeberg_url.format(user=quote(user, safe="")) if user else None
+    email = getattr(member, "email_for_gravatar", None)
+    if (
+        source == "libravatar"
+        and email
+        and libravatar_consent(getattr(member, "libravatar", None))[0]
+    ):
+        return config.libravatar_url.format(hash=gravatar_hash(email), size=pixel_size)
+    return None

@@ -6,6 +6,7 @@ import functools
 import os
 import re
 import unicodedata
+from collections.abc import Collection
 from typing import Any
 
 from pelican.contents import Content
@@ -13,7 +14,14 @@ from pelican.urlwrappers import URLWrapper
 from pelican.utils import slugify
 
 from ..log import get_logger
-from .fields import github_user, gravatar_consent
+from .fields import (
+    bluesky_actor,
+    codeberg_user,
+    github_user,
+    gravatar_consent,
+    libravatar_consent,
+    mastodon_handle,
+)
 
 logger = get_logger(__name__)
 
@@ -52,7 +60,8 @@ class Member(FixedUrls, Content):
         label = self.origin
         # Every `Avatar` line counts, used or not: none of those pictures may be published.
         self.named_avatars: list[str] = all_values((metadata or {}).get("avatar"))
-        metadata = checked_sources(one_value_each(metadata or {}, label), label)
+        sources = (kwargs.get("settings") or {}).get("AVATAR_SOURCES", ())
+        metadata = checked_sources(one_value_each(metadata or {}, label), label, sources)
         # The e-mail only feeds the Gravatar hash: keep it off the metadata and the attributes a
         # template can reach, so no theme can print it by accident.
         email = metadata.pop("email", None)
@@ -184,12 +193,29 @@ def one_value_each(metadata: dict[str, Any], source_path: str | None) -> dict[st
     return result
 
 
-def checked_sources(metadata: dict[str, Any], source_path: str | None) -> dict[str, Any]:
+# The fields of the sources a site adds to AVATAR_SOURCES, with what reads each one.
+SOCIAL_FIELDS: dict[str, Any] = {
+    "mastodon": mastodon_handle,
+    "bluesky": bluesky_actor,
+    "codeberg": codeberg_user,
+    "libravatar": libravatar_consent,
+}
+
+
+def checked_sources(
+    metadata: dict[str, Any], source_path: str | None, sources: Collection[str] = ()
+) -> dict[str, Any]:
     """The metadata with `GitHub` as a bare user name (or gone when it names none).
 
     Warns here, while the file is read, about `Gravatar` and `GitHub` values the avatar
-    sources will not use: the workers that try the sources never log.
+    sources will not use, and about `Mastodon`, `Bluesky`, `Codeberg` and `Libravatar` values
+    when the site's `sources` use them: the workers that try the sources never log.
     """
+    for field, read in SOCIAL_FIELDS.items():
+        if field in sources and field in metadata:
+            problem = read(metadata[field])[1]
+            if problem:
+                logger.warning("%s: %s", source_path, problem)
     problem = gravatar_consent(metadata.get("gravatar"))[1]
     if problem:
         logger.warning("%s: %s", source_path, problem)
