@@ -22,7 +22,7 @@ from social_services import stand_in_dns
         ("172.16.3.4", "private"),
         ("192.168.1.1", "private"),
         ("169.254.169.254", "link-local"),  # cloud metadata services
-        ("100.64.0.1", "not public"),  # shared address space
+        ("100.64.0.1", "non-public"),  # shared address space
         ("224.0.0.1", "multicast"),
         ("0.0.0.0", "unspecified"),  # noqa: S104
         ("240.0.0.1", "private"),
@@ -40,11 +40,14 @@ from social_services import stand_in_dns
         ("::ffff:10.0.0.5", "private, inside IPv6"),
         ("2002:7f00:1::", "loopback, inside IPv6"),  # 6to4 around 127.0.0.1
         ("64:ff9b::a00:5", "private, inside IPv6"),  # NAT64 around 10.0.0.5
-        ("::127.0.0.1", "IPv4-compatible IPv6"),
+        ("::127.0.0.1", "IPv4-compatible IPv6"),  # "an IPv4-compatible IPv6 address"
     ],
 )
 def test_addresses_that_are_not_public(address, kind):
-    assert why_not_public(ipaddress.ip_address(address)) == kind
+    article = "an" if kind[0] in "aeiouI" else "a"
+    shown = kind.removesuffix(", inside IPv6")
+    expected = f"{article} {shown} address" + (" inside IPv6" if shown != kind else "")
+    assert why_not_public(ipaddress.ip_address(address)) == expected
 
 
 @pytest.mark.parametrize(

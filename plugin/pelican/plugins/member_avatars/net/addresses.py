@@ -74,15 +74,16 @@ def embedded_ipv4(address: ipaddress.IPv6Address) -> ipaddress.IPv4Address | Non
 
 
 def why_not_public(address: IPAddress) -> str:
-    """What kind of non-public address this is ("loopback", ...), or "" when it is public."""
+    """What kind of non-public address this is ("a loopback address", ...), or "" when it is
+    public."""
     if isinstance(address, ipaddress.IPv6Address):
         inner = embedded_ipv4(address)
         if inner is not None:
             reason = why_not_public(inner)
-            return f"{reason}, inside IPv6" if reason else ""
+            return f"{reason} inside IPv6" if reason else ""
         if address in _IPV4_COMPATIBLE and int(address) > 1:
             # "::1.2.3.4", deprecated since 2006: no public service is reached that way.
-            return "IPv4-compatible IPv6"
+            return "an IPv4-compatible IPv6 address"
     checks = (
         ("unspecified", address.is_unspecified),
         ("loopback", address.is_loopback),
@@ -90,10 +91,13 @@ def why_not_public(address: IPAddress) -> str:
         ("multicast", address.is_multicast),
         ("private", address.is_private),
         ("reserved", address.is_reserved),
-        ("not public", any(address in network for network in _NOT_PUBLIC)),
-        ("not public", not address.is_global),
+        ("non-public", any(address in network for network in _NOT_PUBLIC)),
+        ("non-public", not address.is_global),
     )
-    return next((kind for kind, applies in checks if applies), "")
+    kind = next((kind for kind, applies in checks if applies), "")
+    if not kind:
+        return ""
+    return f"{'an' if kind[0] in 'aeiou' else 'a'} {kind} address"
 
 
 def system_lookup(host: str, port: int) -> list[str]:
@@ -113,8 +117,7 @@ def public_address(host: str, port: int, lookup: Lookup) -> str:
         reason = why_not_public(address)
         if reason:
             shown = "is" if spelled is not None else "resolves to"
-            article = "an" if reason[0] in "aeiou" else "a"
-            raise AddressRefused(f"refused host {host!r}: it {shown} {article} {reason} address")
+            raise AddressRefused(f"refused host {host!r}: it {shown} {reason}")
     return str(found[0])
 
 
