@@ -122,9 +122,11 @@ class SocialServer:
         self._mastodon: dict[str, dict[str, Any]] = {}
         self._bluesky: dict[str, dict[str, Any]] = {}
         self._codeberg: dict[str, dict[str, Any]] = {}
+        self.server_names: list[str] = []  # what TLS clients sent as server name (SNI)
         self._server = _Server((host, port), _Handler)
         self._server.social = self
         if tls is not None:
+            tls.sni_callback = self._note_server_name
             self._server.socket = tls.wrap_socket(self._server.socket, server_side=True)
         self.port: int = self._server.server_address[1]
         self.scheme = "https" if tls is not None else "http"
@@ -134,6 +136,10 @@ class SocialServer:
             name=f"social-server-{host}",
             daemon=True,
         )
+
+    def _note_server_name(self, sock: Any, name: str | None, context: Any) -> None:
+        with self.lock:
+            self.server_names.append(name or "")
 
     # -- lifecycle
     def __enter__(self) -> SocialServer:
