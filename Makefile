@@ -6,7 +6,7 @@ SITE_STAMP := $(VENV)/.installed-site
 # Everything for development on top: the test and benchmark tools.
 STAMP := $(VENV)/.installed
 
-.PHONY: html publish test devserver bench clean
+.PHONY: html seed publish test devserver bench clean
 
 $(SITE_STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -17,14 +17,18 @@ $(STAMP): $(SITE_STAMP)
 	$(BIN)/python -m pip install --quiet -e '.[test,bench]'
 	touch $(STAMP)
 
-html: $(SITE_STAMP)
+# The example members' Mastodon and Codeberg answers, from committed fixtures: no request.
+seed: $(SITE_STAMP)
+	$(BIN)/python tools/seed_example_avatars.py pelicanconf.py
+
+html: seed
 	$(BIN)/pelican content -s pelicanconf.py -o output
 
 # The site as deployed (publishconf.py: absolute SITEURL, feeds, avatars fetched online).
 publish: $(SITE_STAMP)
 	$(BIN)/pelican content -s publishconf.py -o output
 
-devserver: $(SITE_STAMP)
+devserver: seed
 	$(BIN)/pelican content -s pelicanconf.py -o output --autoreload --listen
 
 test: $(STAMP)
