@@ -256,3 +256,16 @@ def test_the_summary_counts_the_new_sources(social_site, social_server, picture_
         social_site.build(caplog)
     (summary,) = [r.getMessage() for r in caplog.records if "Avatars:" in r.getMessage()]
     assert re.search(r"2 from cache, .*\(0 requests\)", summary), summary
+
+
+def test_a_data_file_row_takes_the_same_fields(social_site, social_server, picture_host, caplog):
+    social_server.set_codeberg("alan", picture(picture_host, "alan", BLUE))
+    social_server.set_mastodon("ada", picture(picture_host, "ada", RED))
+    social_site.write(
+        "members/sign-ups.csv",
+        "Name,Codeberg,Mastodon\nAlan Turing,alan,\nAda Lovelace,,@ada@social.example\n",
+    )
+    result = social_site.build(caplog)
+    assert plugin_warnings(result.warnings) == []
+    assert near(social_site.avatar("members/index.html", "alan-turing").centre_colour(), BLUE)
+    assert near(social_site.avatar("members/index.html", "ada-lovelace").centre_colour(), RED)
