@@ -20,6 +20,7 @@ from typing import Any
 import requests
 from pelican import signals
 from pelican.plugins.member_avatars.images import initials
+from pelican.plugins.member_avatars.settings.config import config_of
 from pelican.plugins.member_avatars.theme import CONTEXT_KEY
 from PIL import Image, ImageOps
 
@@ -42,14 +43,15 @@ def _render(data: bytes, sizes: list[int], fmt: str, quality: int) -> dict[int, 
 
 
 def _images(member: Any, settings: dict[str, Any], sizes: list[int]) -> dict[int, bytes]:
-    fmt, quality = settings["AVATAR_FORMAT"], int(settings["AVATAR_QUALITY"])
+    config = config_of(settings)
+    fmt, quality = config.fmt, config.quality
     avatar = getattr(member, "avatar", None)
     if avatar:
         with open(os.path.join(settings["PATH"], str(avatar)), "rb") as file:
             return _render(file.read(), sizes, fmt, quality)
     if member.email_for_gravatar:
         digest = hashlib.sha256(member.email_for_gravatar.strip().lower().encode()).hexdigest()
-        url = settings["AVATAR_GRAVATAR_URL"].format(hash=digest, size=max(sizes))
+        url = config.gravatar_url.format(hash=digest, size=max(sizes))
         response = requests.get(url, timeout=10)
         STATS["requests"] += 1
         STATS["bytes"] += len(response.content)
@@ -64,8 +66,7 @@ def fill_book(generators: list[Any]) -> None:
         if book is None or not hasattr(generator, "members"):
             continue
         settings = generator.settings
-        density = int(settings["AVATAR_DENSITY"])
-        sizes = sorted({int(css) * density for css in settings["AVATAR_SIZES"].values()})
+        sizes = sorted(config_of(settings).pixel_sizes)
         for member in generator.members:
             book.add_images(member.slug, _images(member, settings, sizes))
         return

@@ -22,6 +22,7 @@ from pelican.plugins.member_avatars.avatars.lookups import KEY_PREFIX
 from pelican.plugins.member_avatars.avatars.sources import social_url
 from pelican.plugins.member_avatars.cache.entries import Entry
 from pelican.plugins.member_avatars.cache.store import AvatarStore
+from pelican.plugins.member_avatars.settings.choices import Source
 from pelican.plugins.member_avatars.settings.config import config_of
 from pelican.settings import read_settings
 
@@ -45,7 +46,8 @@ def main(settings_file: str) -> int:
     with AvatarStore.open(config.cache_path) as store:
         for answer in fixtures["answers"]:
             member = SimpleNamespace(**{answer["source"]: answer["field"]})
-            api_url = social_url(answer["source"], member, config, max(config.pixel_sizes))
+            source = Source(answer["source"])
+            api_url = social_url(source, member, config, max(config.pixel_sizes))
             if api_url is None:
                 print(f"{answer['field']!r} is no {answer['source']} handle", file=sys.stderr)
                 return 1

@@ -33,7 +33,7 @@ from browsing import (
     open_page,
     serve,
 )
-from pelican.plugins.member_avatars.settings.defaults import DEFAULTS
+from pelican.plugins.member_avatars.settings.table import DEFAULTS
 from pelican.settings import read_settings
 from themesites import ARTICLE_PAGE, PLUGIN_PAGES, STOCK_THEMES, themed_site
 

@@ -12,7 +12,7 @@ import pytest
 from pelican.contents import Article, Author
 from pelican.plugins.member_avatars.content.models import Event, Member
 from pelican.plugins.member_avatars.content.relations import link_community
-from pelican.plugins.member_avatars.settings.defaults import apply_defaults
+from pelican.plugins.member_avatars.settings.table import apply_defaults
 from pelican.plugins.member_avatars.theme import AvatarBook
 from pelican.settings import read_settings
 

@@ -11,7 +11,7 @@ from urllib.parse import urljoin, urlsplit
 import pytest
 from markupsafe import Markup
 from pelican.plugins.member_avatars.content.models import Member
-from pelican.plugins.member_avatars.settings.defaults import apply_defaults
+from pelican.plugins.member_avatars.settings.table import apply_defaults
 from pelican.plugins.member_avatars.theme import AvatarBook
 from pelican.settings import read_settings
 from themesites import PLUGIN_PAGES, STOCK_THEMES, themed_site

@@ -5,7 +5,7 @@ from types import SimpleNamespace
 import pytest
 from pelican.plugins.member_avatars.avatars.results import How, Outcome
 from pelican.plugins.member_avatars.avatars.summary import retry_note, shape_of, summary_line
-from pelican.plugins.member_avatars.settings.defaults import DEFAULTS
+from pelican.plugins.member_avatars.settings.table import DEFAULTS
 from pelican.plugins.member_avatars.theme import AvatarBook
 
 NOW = 1_000_000.0

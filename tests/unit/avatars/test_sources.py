@@ -13,8 +13,9 @@ from pelican.plugins.member_avatars.content.fields import (
     upload_spellings,
 )
 from pelican.plugins.member_avatars.content.models import name_sort_key, split_list, unique
+from pelican.plugins.member_avatars.settings.choices import Source
 from pelican.plugins.member_avatars.settings.config import config_of
-from pelican.plugins.member_avatars.settings.defaults import DEFAULTS
+from pelican.plugins.member_avatars.settings.table import DEFAULTS
 
 CONFIG = config_of({**DEFAULTS, "PATH": "content"})
 
@@ -33,7 +34,7 @@ def test_candidates_follow_avatar_sources_order():
     someone = member(avatar="a.jpg", email_for_gravatar="a@example.org", github="ada")
     kinds = [c.source for c in candidates(someone, CONFIG, 320)]
     assert kinds == ["upload", "gravatar", "github", "generated"]
-    reordered = replace(CONFIG, sources=("github", "generated"))
+    reordered = replace(CONFIG, sources=(Source.GITHUB, Source.GENERATED))
     assert [c.source for c in candidates(someone, reordered, 320)] == ["github", "generated"]
 
 

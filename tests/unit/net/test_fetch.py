@@ -11,7 +11,7 @@ from pelican.plugins.member_avatars.net.fetch import Fetcher
 from pelican.plugins.member_avatars.net.hosts import redirect_target, refusal
 from pelican.plugins.member_avatars.net.routes import HOST_DOWN_AFTER
 from pelican.plugins.member_avatars.settings.config import config_of
-from pelican.plugins.member_avatars.settings.defaults import DEFAULTS
+from pelican.plugins.member_avatars.settings.table import DEFAULTS
 
 
 def closed_port():

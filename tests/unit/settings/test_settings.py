@@ -11,13 +11,14 @@ import sys
 
 import pytest
 from pelican.plugins.member_avatars.settings.config import (
+    CONFIG_KEY,
     AvatarConfig,
     config_of,
     configure,
     placed_cache,
 )
-from pelican.plugins.member_avatars.settings.defaults import DEFAULTS, apply_defaults
-from pelican.plugins.member_avatars.settings.rules import RULES, SettingError
+from pelican.plugins.member_avatars.settings.rules import SettingError
+from pelican.plugins.member_avatars.settings.table import DEFAULTS, RULES, apply_defaults
 
 # A wide terminal, so Rich does not wrap the one line over several.
 WIDE = {**os.environ, "COLUMNS": "400"}
@@ -194,7 +195,7 @@ def test_the_defaults_pass_and_become_the_config(tmp_path):
     assert config.timeout == float(DEFAULTS["AVATAR_TIMEOUT"])
 
 
-def test_normalised_values_are_written_back_into_pelicans_settings(tmp_path):
+def test_no_normalised_value_is_written_back_into_pelicans_settings(tmp_path):
     settings = defaults_for(
         tmp_path,
         AVATAR_TIMEOUT=2,
@@ -202,12 +203,32 @@ def test_normalised_values_are_written_back_into_pelicans_settings(tmp_path):
         AVATAR_ALLOWED_HOSTS=("LocalHost",),
         AVATAR_MAX_AGE=60,
     )
+    before = dict(settings)
     config = configure(settings)
-    assert settings["AVATAR_TIMEOUT"] == 2.0
-    assert isinstance(settings["AVATAR_TIMEOUT"], float)
-    assert settings["AVATAR_FORMAT"] == config.fmt == "png"
-    assert settings["AVATAR_ALLOWED_HOSTS"] == ["localhost"]
-    assert settings["AVATAR_MAX_AGE"] == config.max_age == 60.0
+    assert config.timeout == 2.0
+    assert config.fmt == "png"
+    assert config.allowed_hosts == {"localhost"}
+    assert config.max_age == 60.0
+    assert {key: settings[key] for key in before} == before
+    assert set(settings) - set(before) == {CONFIG_KEY}
+
+
+def test_only_the_page_settings_pelican_reads_get_their_defaults(tmp_path):
+    settings = {
+        "PATH": str(tmp_path / "content"),
+        "OUTPUT_PATH": str(tmp_path / "output"),
+        "MEMBER_URL": "people/{slug}.html",
+    }
+    config = configure(settings)
+    assert set(settings) == {
+        "PATH",
+        "OUTPUT_PATH",
+        CONFIG_KEY,
+        *(f"{kind}_{page}" for kind in ("MEMBER", "GROUP", "EVENT") for page in ("URL", "SAVE_AS")),
+    }
+    assert settings["MEMBER_URL"] == config.pages["MEMBER_URL"] == "people/{slug}.html"
+    assert settings["EVENT_SAVE_AS"] == config.pages["EVENT_SAVE_AS"] == DEFAULTS["EVENT_SAVE_AS"]
+    assert config.pages["MEMBERS_URL"] == DEFAULTS["MEMBERS_URL"]
 
 
 def test_configure_twice_gives_the_same_config(tmp_path):
@@ -292,7 +313,10 @@ def test_the_cache_warning_is_logged_once_at_start(tmp_path, caplog):
     settings = defaults_for(tmp_path, AVATAR_CACHE_PATH=str(content / "avatars"))
     with caplog.at_level(logging.WARNING):
         config = configure(settings)
-    assert config.cache_path == settings["AVATAR_CACHE_PATH"] == str(tmp_path / ".avatar-cache")
+        # `pelican-avatars` runs the initialized receiver twice on one settings dict.
+        assert configure(settings) is config
+    assert config.cache_path == str(tmp_path / ".avatar-cache")
+    assert settings["AVATAR_CACHE_PATH"] == str(content / "avatars")  # as the user wrote it
     warnings = [r.getMessage() for r in caplog.records if r.levelno == logging.WARNING]
     assert len(warnings) == 1
     assert warnings[0].startswith("[member_avatars] AVATAR_CACHE_PATH ")

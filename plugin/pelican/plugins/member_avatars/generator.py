@@ -15,6 +15,7 @@ from .content.pages import PageClaim, clashing_claims, pelican_pages
 from .content.reader import Roster
 from .content.relations import link_community
 from .log import get_logger
+from .settings.config import config_of
 from .signals import community_ready
 from .theme import CONTEXT_KEY, AvatarBook
 
@@ -28,6 +29,9 @@ class CommunityGenerator(Generator):
 
     def __init__(self, *args: Any, **kwargs: Any):
         super().__init__(*args, **kwargs)
+        # The list pages' URL and SAVE_AS, checked (a member's, group's or event's own are
+        # Pelican's to format, from its settings).
+        self.pages = config_of(self.settings).pages
         # The theme's templates first, then Pelican's simple theme, then ours: any theme can
         # override a page by name, and a stock theme gets our defaults.
         self.env.loader = ChoiceLoader([self.env.loader, FileSystemLoader(TEMPLATES)])
@@ -60,9 +64,9 @@ class CommunityGenerator(Generator):
 
         claims = []
         if self.members:
-            claims.append(PageClaim(self.settings["MEMBERS_SAVE_AS"], "members", "MEMBERS_SAVE_AS"))
+            claims.append(PageClaim(self.pages["MEMBERS_SAVE_AS"], "members", "MEMBERS_SAVE_AS"))
         if self.events:
-            claims.append(PageClaim(self.settings["EVENTS_SAVE_AS"], "events", "EVENTS_SAVE_AS"))
+            claims.append(PageClaim(self.pages["EVENTS_SAVE_AS"], "events", "EVENTS_SAVE_AS"))
         claims += [PageClaim(m.save_as, id(m), origin(m)) for m in self.members]
         claims += [PageClaim(g.save_as, id(g), group_origin(g)) for g in self.groups]
         claims += [PageClaim(e.save_as, id(e), origin(e)) for e in self.events]
@@ -108,8 +112,8 @@ class CommunityGenerator(Generator):
         self.context["members"] = self.members
         self.context["member_groups"] = self.groups
         self.context["events"] = self.events
-        self.context["members_url"] = self.settings["MEMBERS_URL"]
-        self.context["events_url"] = self.settings["EVENTS_URL"]
+        self.context["members_url"] = self.pages["MEMBERS_URL"]
+        self.context["events_url"] = self.pages["EVENTS_URL"]
         self.context["member_avatar_uploads"] = self.roster.never_published()
         community_ready.send(self)
 
@@ -146,14 +150,14 @@ class CommunityGenerator(Generator):
 
         if self.members and "members" not in self.unwritten:
             members_page = self.get_template("members")
-            write(self.settings["MEMBERS_SAVE_AS"], members_page, self.settings["MEMBERS_URL"])
+            write(self.pages["MEMBERS_SAVE_AS"], members_page, self.pages["MEMBERS_URL"])
         for member in self.written(self.members):
             write(member.save_as, self.template_for(member), member.url, member=member)
         for group in self.written(self.groups):
             write(group.save_as, self.get_template("group"), group.url, group=group)
         if self.events and "events" not in self.unwritten:
             events_page = self.get_template("events")
-            write(self.settings["EVENTS_SAVE_AS"], events_page, self.settings["EVENTS_URL"])
+            write(self.pages["EVENTS_SAVE_AS"], events_page, self.pages["EVENTS_URL"])
         for event in self.written(self.events):
             write(event.save_as, self.template_for(event), event.url, event=event)
 

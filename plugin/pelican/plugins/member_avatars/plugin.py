@@ -13,8 +13,7 @@ from pelican.contents import Content
 
 from .generator import CommunityGenerator
 from .log import get_logger
-from .settings.config import InvalidSettings, config_of, configure, is_inside
-from .settings.defaults import apply_defaults
+from .settings.config import AvatarConfig, InvalidSettings, config_of, configure, is_inside
 from .settings.rules import SettingError
 from .theme import JINJA_GLOBALS
 
@@ -22,9 +21,9 @@ logger = get_logger(__name__)
 
 
 def on_initialized(pelican: Any) -> None:
-    """Merge our defaults and check every setting (a bad one stops Pelican with one line), then
-    keep member/event folders out of articles, pages and static files."""
-    settings = apply_defaults(pelican.settings)
+    """Check every setting (a bad one stops Pelican with one line), then keep member/event
+    folders out of articles, pages and static files."""
+    settings = pelican.settings
     try:
         config = configure(settings)
     except SettingError as error:
@@ -70,7 +69,7 @@ def drop_uploads_from_static(generator: Any) -> None:
     private_data = config_of(generator.settings).private_data
     if private_data:
         uploads.add(os.path.realpath(private_data))
-    private = private_folders(generator.settings)
+    private = private_folders(generator.settings["PATH"], config_of(generator.settings))
     kept = [
         static
         for static in generator.staticfiles
@@ -82,12 +81,12 @@ def drop_uploads_from_static(generator: Any) -> None:
         generator.context["staticfiles"] = kept
 
 
-def private_folders(settings: dict[str, Any]) -> list[str]:
+def private_folders(content_root: str, config: AvatarConfig) -> list[str]:
     """The real paths of MEMBER_PATHS and EVENT_PATHS (never the content folder itself)."""
-    content = os.path.realpath(settings["PATH"])
+    content = os.path.realpath(content_root)
     folders = [
         os.path.realpath(os.path.join(content, folder))
-        for folder in [*settings["MEMBER_PATHS"], *settings["EVENT_PATHS"]]
+        for folder in [*config.member_paths, *config.event_paths]
     ]
     return [folder for folder in folders if folder != content]
 

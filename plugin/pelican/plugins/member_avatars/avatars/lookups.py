@@ -16,6 +16,7 @@ from urllib.parse import urljoin, urlsplit
 from ..cache.entries import Entry, Failure
 from ..log import get_logger
 from ..net.fetch import JSON_ACCEPT, Answer, Reply
+from ..settings.choices import Source
 from .freshness import Action, failure_until
 from .remote import RemoteSource
 from .renders import sha256
@@ -32,7 +33,7 @@ _WEIGHT = {How.CACHE: 0, How.REVALIDATED: 1, How.FETCHED: 2}
 class Service:
     """An API that answers JSON naming a picture: `field` holds its URL."""
 
-    source: str
+    source: Source
     field: str
     # Statuses that mean "no such account" (Bluesky answers 400 "Profile not found").
     none_statuses: frozenset[int] = frozenset({404, 410})
@@ -41,11 +42,11 @@ class Service:
 
 
 SERVICES = {
-    "mastodon": Service(
-        "mastodon", "avatar_static", default_pictures=("/avatars/original/missing.png",)
+    Source.MASTODON: Service(
+        Source.MASTODON, "avatar_static", default_pictures=("/avatars/original/missing.png",)
     ),
-    "bluesky": Service("bluesky", "avatar", none_statuses=frozenset({400, 404, 410})),
-    "codeberg": Service("codeberg", "avatar_url"),
+    Source.BLUESKY: Service(Source.BLUESKY, "avatar", none_statuses=frozenset({400, 404, 410})),
+    Source.CODEBERG: Service(Source.CODEBERG, "avatar_url"),
 }
 
 

@@ -12,6 +12,7 @@ from typing import Any
 from ..cache.store import AvatarStore
 from ..net.fetch import Fetcher
 from ..net.hosts import refusal
+from ..settings.choices import Source
 from ..settings.config import AvatarConfig
 from .local import LocalSources
 from .lookups import SERVICES, Lookups
@@ -21,21 +22,21 @@ from .results import Outcome, SourceResult
 from .sources import Candidate, candidates
 
 SOURCE_LABELS = {
-    "gravatar": "Gravatar",
-    "github": "GitHub",
-    "avatar-url": "Avatar URL",
-    "mastodon": "Mastodon",
-    "bluesky": "Bluesky",
-    "codeberg": "Codeberg",
-    "libravatar": "Libravatar",
+    Source.GRAVATAR: "Gravatar",
+    Source.GITHUB: "GitHub",
+    Source.AVATAR_URL: "Avatar URL",
+    Source.MASTODON: "Mastodon",
+    Source.BLUESKY: "Bluesky",
+    Source.CODEBERG: "Codeberg",
+    Source.LIBRAVATAR: "Libravatar",
 }
 # How a source's warnings start.
 WARNING_PREFIXES = {
-    source: label if source == "avatar-url" else f"{label} avatar"
+    source: label if source is Source.AVATAR_URL else f"{label} avatar"
     for source, label in SOURCE_LABELS.items()
 }
 # Sources whose hosts need not be in AVATAR_ALLOWED_HOSTS: any host, at public addresses.
-OPEN_HOST_SOURCES = frozenset({"libravatar", *SERVICES})
+OPEN_HOST_SOURCES = frozenset({Source.LIBRAVATAR, *SERVICES})
 
 
 def origin_of(member: Any) -> str:
@@ -101,7 +102,7 @@ class Resolver:
 
     def _refused(self, candidate: Candidate) -> SourceResult | None:
         """An `Avatar` URL whose host is not allowed: refused before any request."""
-        if candidate.source != "avatar-url":
+        if candidate.source is not Source.AVATAR_URL:
             return None
         reason = refusal(candidate.target, self.config.allowed_hosts)
         return SourceResult(problem=f"{reason}; using the next source") if reason else None
@@ -110,9 +111,9 @@ class Resolver:
         refused = self._refused(candidate)
         if refused is not None:
             return refused
-        if candidate.source == "upload":
+        if candidate.source is Source.UPLOAD:
             return self.local.peek_upload(candidate.target)
-        if candidate.source == "generated":
+        if candidate.source is Source.GENERATED:
             return self.local.peek_generated(member.name, member.slug)
         service = SERVICES.get(candidate.source)
         if service is not None:
@@ -123,9 +124,9 @@ class Resolver:
         refused = self._refused(candidate)
         if refused is not None:
             return refused
-        if candidate.source == "upload":
+        if candidate.source is Source.UPLOAD:
             return self.local.upload(candidate.target)
-        if candidate.source == "generated":
+        if candidate.source is Source.GENERATED:
             return self.local.generated(member.name, member.slug)
         service = SERVICES.get(candidate.source)
         if service is not None:

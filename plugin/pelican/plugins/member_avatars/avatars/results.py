@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from enum import StrEnum
 
+from ..settings.choices import Source
+
 
 class How(StrEnum):
     """How a member's avatar was obtained, as the summary line counts it."""
@@ -35,7 +37,7 @@ class Outcome:
 
     slug: str
     source_path: str
-    source: str | None = None
+    source: Source | None = None
     how: How | None = None
     images: dict[int, bytes] = field(default_factory=dict)
     warnings: list[str] = field(default_factory=list)

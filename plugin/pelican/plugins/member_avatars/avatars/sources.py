@@ -17,6 +17,7 @@ from ..content.fields import (
     mastodon_handle,
     plain_value,
 )
+from ..settings.choices import Source
 
 if TYPE_CHECKING:
     from ..settings.config import AvatarConfig
@@ -24,10 +25,10 @@ if TYPE_CHECKING:
 
 @dataclass(frozen=True)
 class Candidate:
-    """One source to try: `source` is a name of AVATAR_SOURCES, or "avatar-url" for an
-    `Avatar` that is a URL (tried where "upload" is); `target` its URL or upload path."""
+    """One source to try: `source` is one of AVATAR_SOURCES, or `Source.AVATAR_URL` for an
+    `Avatar` that is a URL (tried where `Source.UPLOAD` is); `target` its URL or upload path."""
 
-    source: str
+    source: Source
     target: str = ""
 
 
@@ -40,23 +41,24 @@ def candidates(member: Any, config: AvatarConfig, pixel_size: int) -> list[Candi
     """The sources to try for `member`, in order; remote URLs ask for `pixel_size` pixels."""
     found: list[Candidate] = []
     for source in config.sources:
-        if source == "upload" and getattr(member, "avatar", None):
+        if source is Source.UPLOAD and getattr(member, "avatar", None):
             target = plain_value(member.avatar)
             # An http(s) URL (exports often carry one) is fetched like the remote sources.
-            found.append(Candidate("avatar-url" if URL.match(target) else "upload", target))
-        elif source == "gravatar" and member.email_for_gravatar:
+            kind = Source.AVATAR_URL if URL.match(target) else Source.UPLOAD
+            found.append(Candidate(kind, target))
+        elif source is Source.GRAVATAR and member.email_for_gravatar:
             if gravatar_consent(getattr(member, "gravatar", None))[0]:
                 url = config.gravatar_url.format(
                     hash=gravatar_hash(member.email_for_gravatar), size=pixel_size
                 )
-                found.append(Candidate("gravatar", url))
-        elif source == "github":
+                found.append(Candidate(Source.GRAVATAR, url))
+        elif source is Source.GITHUB:
             user = github_user(getattr(member, "github", None))[0]
             if user:
                 url = config.github_url.format(user=quote(user, safe=""), size=pixel_size)
-                found.append(Candidate("github", url))
-        elif source == "generated":
-            found.append(Candidate("generated"))
+                found.append(Candidate(Source.GITHUB, url))
+        elif source is Source.GENERATED:
+            found.append(Candidate(Source.GENERATED))
         else:
             social = social_url(source, member, config, pixel_size)
             if social:
@@ -64,27 +66,24 @@ def candidates(member: Any, config: AvatarConfig, pixel_size: int) -> list[Candi
     return found
 
 
-def social_url(source: str, member: Any, config: AvatarConfig, pixel_size: int) -> str | None:
+def social_url(source: Source, member: Any, config: AvatarConfig, pixel_size: int) -> str | None:
     """The URL a Mastodon, Bluesky or Codeberg source asks (its API) or Libravatar's picture
     for `member`, or None when the member's file names no account there (or no consent)."""
-    if source == "mastodon":
+    if source is Source.MASTODON:
         handle = mastodon_handle(getattr(member, "mastodon", None))[0]
         if handle is None:
             return None
         return config.mastodon_url.format(
             user=quote(handle.user, safe=""), instance=handle.instance
         )
-    if source == "bluesky":
+    if source is Source.BLUESKY:
         actor = bluesky_actor(getattr(member, "bluesky", None))[0]
         return config.bluesky_url.format(handle=quote(actor, safe=":")) if actor else None
-    if source == "codeberg":
+    if source is Source.CODEBERG:
         user = codeberg_user(getattr(member, "codeberg", None))[0]
         return config.codeberg_url.format(user=quote(user, safe="")) if user else None
     email = getattr(member, "email_for_gravatar", None)
-    if (
-        source == "libravatar"
-        and email
-        and libravatar_consent(getattr(member, "libravatar", None))[0]
-    ):
+    consent = libravatar_consent(getattr(member, "libravatar", None))[0]
+    if source is Source.LIBRAVATAR and email and consent:
         return config.libravatar_url.format(hash=gravatar_hash(email), size=pixel_size)
     return None

@@ -19,6 +19,7 @@ from ..avatars.sources import candidates
 from ..content.fields import upload_path
 from ..content.relations import build_groups
 from ..images import process
+from ..settings.choices import Source
 from ..settings.config import config_of
 from .check_reading import TrackedReaders, WarningCollector, collecting
 
@@ -95,7 +96,7 @@ def upload_problems(members: list[Any], settings: dict[str, Any]) -> list[tuple[
     problems = []
     for member in members:
         for candidate in candidates(member, config, config.pixel_sizes[0]):
-            if candidate.source == "upload":
+            if candidate.source is Source.UPLOAD:
                 problem = upload_problem(
                     settings["PATH"], candidate.target, config.max_bytes, config.max_pixels
                 )

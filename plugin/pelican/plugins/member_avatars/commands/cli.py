@@ -97,7 +97,7 @@ def command_status(settings: dict[str, Any], store: AvatarStore) -> int:
     outcomes, _ = look_up_offline(members, settings, store)
     kinds = store.count_by_kind(time.time(), config_of(settings).max_age)
     only_generated = sorted(o.slug for o in outcomes if o.how == "generated")
-    say(f"Cache: {settings['AVATAR_CACHE_PATH']}")
+    say(f"Cache: {config_of(settings).cache_path}")
     say(f"Entries: {sum(kinds.values())}, {store.size_on_disk() / 1024:.1f} KiB on disk")
     for kind, label in KIND_LABELS.items():
         say(f"  {label}: {kinds.get(kind, 0)}")
@@ -134,7 +134,7 @@ def command_prune(settings: dict[str, Any], store: AvatarStore) -> int:
 
 def command_clear(settings: dict[str, Any], store: AvatarStore) -> int:
     say(f"Cleared {store.clear()} entries")
-    for copy in damaged_copies(settings["AVATAR_CACHE_PATH"]):
+    for copy in damaged_copies(config_of(settings).cache_path):
         if os.path.isdir(copy) and not os.path.islink(copy):
             shutil.rmtree(copy)
         else:
@@ -219,7 +219,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.command == "check":
         return command_check(settings, args.format)
     handler, _ = COMMANDS[args.command]
-    directory = settings["AVATAR_CACHE_PATH"]
+    directory = config_of(settings).cache_path
     if args.command == "status" and not os.path.lexists(directory):
         say(f"No cache at {os.path.abspath(directory)}")
         return EXIT_OK

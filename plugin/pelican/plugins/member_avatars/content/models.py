@@ -14,6 +14,8 @@ from pelican.urlwrappers import URLWrapper
 from pelican.utils import slugify
 
 from ..log import get_logger
+from ..settings.choices import Source
+from ..settings.config import config_of
 from .fields import (
     bluesky_actor,
     codeberg_user,
@@ -60,7 +62,8 @@ class Member(FixedUrls, Content):
         label = self.origin
         # Every `Avatar` line counts, used or not: none of those pictures may be published.
         self.named_avatars: list[str] = all_values((metadata or {}).get("avatar"))
-        sources = (kwargs.get("settings") or {}).get("AVATAR_SOURCES", ())
+        settings = kwargs.get("settings")
+        sources = config_of(settings).sources if settings else ()
         metadata = checked_sources(one_value_each(metadata or {}, label), label, sources)
         # The e-mail only feeds the Gravatar hash: keep it off the metadata and the attributes a
         # template can reach, so no theme can print it by accident.
@@ -194,11 +197,11 @@ def one_value_each(metadata: dict[str, Any], source_path: str | None) -> dict[st
 
 
 # The fields of the sources a site adds to AVATAR_SOURCES, with what reads each one.
-SOCIAL_FIELDS: dict[str, Any] = {
-    "mastodon": mastodon_handle,
-    "bluesky": bluesky_actor,
-    "codeberg": codeberg_user,
-    "libravatar": libravatar_consent,
+SOCIAL_FIELDS: dict[Source, Any] = {
+    Source.MASTODON: mastodon_handle,
+    Source.BLUESKY: bluesky_actor,
+    Source.CODEBERG: codeberg_user,
+    Source.LIBRAVATAR: libravatar_consent,
 }
 
 
@@ -211,9 +214,9 @@ def checked_sources(
     sources will not use, and about `Mastodon`, `Bluesky`, `Codeberg` and `Libravatar` values
     when the site's `sources` use them: the workers that try the sources never log.
     """
-    for field, read in SOCIAL_FIELDS.items():
-        if field in sources and field in metadata:
-            problem = read(metadata[field])[1]
+    for source, read in SOCIAL_FIELDS.items():
+        if source in sources and source.value in metadata:
+            problem = read(metadata[source.value])[1]
             if problem:
                 logger.warning("%s: %s", source_path, problem)
     problem = gravatar_consent(metadata.get("gravatar"))[1]

@@ -34,7 +34,8 @@ class Roster:
         self.generator = generator
         self.path: str = generator.path
         self.settings: dict[str, Any] = generator.settings
-        self.private = PrivateData.load(config_of(self.settings).private_data)
+        self.config = config_of(self.settings)
+        self.private = PrivateData.load(self.config.private_data)
         self.data_files = DataFileReader(self.settings, generator.context)
         # (folder the value is relative to, Avatar value) of every person read, kept or not.
         self.named_avatars: list[tuple[str, str]] = []
@@ -47,7 +48,7 @@ class Roster:
         """Every member file and data file under MEMBER_PATHS, by path: (path, is a data file)."""
         # One walk of the folders for both kinds of file.
         extensions = (*self.generator.readers.extensions, *TABLE_EXTENSIONS)
-        files = self.generator.get_files(self.settings["MEMBER_PATHS"], extensions=extensions)
+        files = self.generator.get_files(list(self.config.member_paths), extensions=extensions)
         return sorted((path, is_table(path)) for path in files)
 
     def read_file(self, path: str, content_class: type) -> Any | None:
@@ -104,7 +105,7 @@ class Roster:
         events = []
         by_slug: dict[str, Any] = {}
         origins: dict[str, str] = {}
-        for path in sorted(self.generator.get_files(self.settings["EVENT_PATHS"])):
+        for path in sorted(self.generator.get_files(list(self.config.event_paths))):
             event = self.read_file(path, Event)
             if event is None:
                 continue

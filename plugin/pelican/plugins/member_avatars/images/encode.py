@@ -11,7 +11,7 @@ import struct
 
 from PIL import Image
 
-from ..settings.defaults import FORMATS
+from ..settings.choices import FORMATS
 
 # What Pillow's resamplers and encoders are known to raise.
 _ENCODE_ERRORS = (OSError, ValueError, TypeError, KeyError, struct.error, MemoryError)

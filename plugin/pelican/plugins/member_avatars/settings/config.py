@@ -1,33 +1,27 @@
 """Every plugin setting checked once, at start, into one validated `AvatarConfig`.
 
-`configure` runs the rule of each setting (rules.RULES) on Pelican's settings, bounds the
-image sizes, places the cache, writes the normalised values back and keeps the object under
-AVATAR_CONFIG, where `config_of` finds it.
+`configure` runs the rule of each row of the settings table (table.SETTINGS) on Pelican's
+settings with the defaults merged, bounds the image sizes, places the cache and keeps the object
+under AVATAR_CONFIG, where `config_of` finds it. No normalised value is written back: every
+module reads the config object.
 """
 
 from __future__ import annotations
 
 import os
 from collections.abc import Mapping
-from dataclasses import dataclass
 from types import MappingProxyType
 from typing import Any
 
 from ..log import get_logger
-from .rules import MAX_PIXEL_SIZE, RULES, SettingError
+from .rules import MAX_PIXEL_SIZE, SettingError
+from .table import PAGES, SETTINGS, AvatarConfig, apply_defaults
+
+__all__ = ["CONFIG_KEY", "AvatarConfig", "InvalidSettings", "config_of", "configure"]
 
 logger = get_logger(__name__)
 
 CONFIG_KEY = "AVATAR_CONFIG"
-# The avatar services' URL templates: settings ending in _URL that are no page's URL.
-SERVICE_URLS = (
-    "AVATAR_GRAVATAR_URL",
-    "AVATAR_GITHUB_URL",
-    "AVATAR_MASTODON_URL",
-    "AVATAR_BLUESKY_URL",
-    "AVATAR_CODEBERG_URL",
-    "AVATAR_LIBRAVATAR_URL",
-)
 
 
 class InvalidSettings(SystemExit):
@@ -38,52 +32,13 @@ class InvalidSettings(SystemExit):
         super().__init__(2)
 
 
-@dataclass(frozen=True)
-class AvatarConfig:
-    """The plugin's settings, checked and normalised; `pages` holds the *_URL / *_SAVE_AS."""
-
-    member_paths: tuple[str, ...]
-    event_paths: tuple[str, ...]
-    pages: Mapping[str, str]
-    sizes: Mapping[str, int]
-    density: int
-    fmt: str
-    quality: int
-    sources: tuple[str, ...]
-    gravatar_url: str
-    github_url: str
-    mastodon_url: str
-    bluesky_url: str
-    codeberg_url: str
-    libravatar_url: str
-    allowed_hosts: frozenset[str]
-    cache_path: str
-    max_age: float
-    retry_after: float
-    retries: int
-    offline: bool
-    timeout: float
-    max_bytes: int
-    max_pixels: int
-    concurrency: int
-    progress: bool
-    private_data: str | None = None
-
-    @property
-    def pixel_sizes(self) -> list[int]:
-        """The pixel sizes (CSS size × density) the site uses, largest first."""
-        return sorted({css * self.density for css in self.sizes.values()}, reverse=True)
-
-
 def config_of(settings: Mapping[str, Any]) -> AvatarConfig:
     """The validated configuration `configure` stored in Pelican's settings (checked now when
     the plugin was not initialised, as in a test that builds a generator by hand)."""
     config = settings.get(CONFIG_KEY)
-    if config is None:
-        from .defaults import apply_defaults
-
-        config = make_config(normalised(apply_defaults(dict(settings))))
-    return config
+    if isinstance(config, AvatarConfig):
+        return config
+    return make_config(normalised(apply_defaults(settings)))
 
 
 def pixel_sizes_bounded(values: dict[str, Any]) -> None:
@@ -142,65 +97,53 @@ def placed_private_data(path: str | None, content: str, output: str) -> None:
 
 
 def normalised(settings: Mapping[str, Any]) -> dict[str, Any]:
-    """Every plugin setting of `settings` (defaults already merged) checked and normalised,
-    except where the cache goes (`placed_cache`).
+    """Every plugin setting of `settings` (defaults already merged) checked and normalised by
+    its rule, except where the cache goes (`placed_cache`).
 
     Raises SettingError for the first value that is not usable.
     """
-    values = {name: rule(name, settings[name]) for name, rule in RULES.items()}
+    values = {
+        setting.name: setting.rule(setting.name, settings[setting.name]) for setting in SETTINGS
+    }
     pixel_sizes_bounded(values)
     return values
 
 
 def make_config(values: Mapping[str, Any]) -> AvatarConfig:
-    """The frozen configuration object of normalised `values`."""
-    pages = {name: values[name] for name in RULES if name.endswith(("_URL", "_SAVE_AS"))}
-    for service in SERVICE_URLS:
-        del pages[service]
-    return AvatarConfig(
-        member_paths=tuple(values["MEMBER_PATHS"]),
-        event_paths=tuple(values["EVENT_PATHS"]),
-        pages=MappingProxyType(pages),
-        sizes=MappingProxyType(dict(values["AVATAR_SIZES"])),
-        density=values["AVATAR_DENSITY"],
-        fmt=values["AVATAR_FORMAT"],
-        quality=values["AVATAR_QUALITY"],
-        sources=tuple(values["AVATAR_SOURCES"]),
-        gravatar_url=values["AVATAR_GRAVATAR_URL"],
-        github_url=values["AVATAR_GITHUB_URL"],
-        mastodon_url=values["AVATAR_MASTODON_URL"],
-        bluesky_url=values["AVATAR_BLUESKY_URL"],
-        codeberg_url=values["AVATAR_CODEBERG_URL"],
-        libravatar_url=values["AVATAR_LIBRAVATAR_URL"],
-        allowed_hosts=frozenset(values["AVATAR_ALLOWED_HOSTS"]),
-        cache_path=values["AVATAR_CACHE_PATH"],
-        max_age=values["AVATAR_MAX_AGE"],
-        retry_after=values["AVATAR_RETRY_AFTER"],
-        retries=values["AVATAR_RETRIES"],
-        offline=values["AVATAR_OFFLINE"],
-        timeout=values["AVATAR_TIMEOUT"],
-        max_bytes=values["AVATAR_MAX_BYTES"],
-        max_pixels=values["AVATAR_MAX_PIXELS"],
-        concurrency=values["AVATAR_CONCURRENCY"],
-        progress=values["AVATAR_PROGRESS"],
-        private_data=values["MEMBER_PRIVATE_DATA"],
-    )
+    """The frozen configuration object of normalised `values`: each row fills its field."""
+    fields: dict[str, Any] = {}
+    pages: dict[str, str] = {}
+    for setting in SETTINGS:
+        if setting.field == PAGES:
+            pages[setting.name] = values[setting.name]
+        else:
+            fields[setting.field] = setting.convert(values[setting.name])
+    return AvatarConfig(pages=MappingProxyType(pages), **fields)
 
 
 def configure(settings: dict[str, Any]) -> AvatarConfig:
-    """Check every plugin setting, write the normalised values back into Pelican's `settings`
-    (modules that still read settings["AVATAR_..."] see them) and store the config object.
+    """Check every plugin setting of Pelican's `settings` and store the config object there.
 
-    Raises SettingError for the first value that is not usable.
+    Writes nothing else but the defaults of the settings Pelican itself reads (a member's,
+    group's or event's URL and SAVE_AS, which `Content.get_url_setting` formats): the user's
+    values stay as written. Raises SettingError for the first value that is not usable, leaving
+    `settings` as it was. A second call on the same settings (`pelican-avatars` initialises
+    twice) returns the config of the first, without a second warning.
     """
-    values = normalised(settings)
+    done = settings.get(CONFIG_KEY)
+    if isinstance(done, AvatarConfig):
+        return done
+    merged = apply_defaults(settings)
+    values = normalised(merged)
     values["AVATAR_CACHE_PATH"], warning = placed_cache(
-        values["AVATAR_CACHE_PATH"], settings["PATH"], settings["OUTPUT_PATH"]
+        values["AVATAR_CACHE_PATH"], merged["PATH"], merged["OUTPUT_PATH"]
     )
     if warning:
         logger.warning("%s", warning)
-    placed_private_data(values["MEMBER_PRIVATE_DATA"], settings["PATH"], settings["OUTPUT_PATH"])
+    placed_private_data(values["MEMBER_PRIVATE_DATA"], merged["PATH"], merged["OUTPUT_PATH"])
     config = make_config(values)
-    settings.update(values)
+    for setting in SETTINGS:
+        if setting.pelican_reads:
+            settings.setdefault(setting.name, merged[setting.name])
     settings[CONFIG_KEY] = config
     return config

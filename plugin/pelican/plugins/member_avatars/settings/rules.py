@@ -1,4 +1,4 @@
-"""What each plugin setting allows: one pure rule per setting in `RULES`.
+"""What a plugin setting may be: the pure rule builders the settings table (table.py) uses.
 
 A rule takes the setting's name and value and returns the value normalised (a list for a
 list, a float for seconds, lower-case for a format or host) or raises `SettingError`, whose
@@ -12,8 +12,6 @@ import os
 import string
 from collections.abc import Callable, Mapping
 from typing import Any
-
-from .defaults import FORMATS, KNOWN_SOURCES
 
 MAX_CSS_SIZE = 512
 MAX_DENSITY = 4
@@ -44,7 +42,7 @@ def integer(low: int, high: int, unit: str = "") -> Callable[[str, Any], int]:
     def rule(name: str, value: Any) -> int:
         if not is_int(value) or not low <= value <= high:
             raise SettingError(name, value, f"a whole number{unit} from {low} to {high}")
-        return value
+        return int(value)
 
     return rule
 
@@ -117,7 +115,9 @@ def fields_of(template: str) -> set[str] | None:
         return None
 
 
-def url_template(placeholders: tuple[str, ...], samples: dict[str, Any]) -> Callable:
+def url_template(
+    placeholders: tuple[str, ...], samples: dict[str, Any]
+) -> Callable[[str, Any], str]:
     """An http(s) URL with exactly these placeholders (the first one required)."""
     required, *optional = (f"{{{name}}}" for name in placeholders)
     allowed = f"an http(s) URL with {required}" + "".join(f", {name} optional" for name in optional)
@@ -185,44 +185,3 @@ def optional_file(name: str, value: Any) -> str | None:
     if not path.lower().endswith((".yaml", ".yml", ".json", ".csv")):
         raise SettingError(name, value, "None or the path of a YAML, JSON or CSV file")
     return os.path.abspath(path)
-
-
-PER_ITEM_PAGES = ("MEMBER", "GROUP", "EVENT")
-LIST_PAGES = ("MEMBERS", "EVENTS")
-
-RULES: dict[str, Callable[[str, Any], Any]] = {
-    "MEMBER_PATHS": string_list("folders relative to PATH", is_relative_path),
-    "EVENT_PATHS": string_list("folders relative to PATH", is_relative_path),
-    "MEMBER_PRIVATE_DATA": optional_file,
-    **{f"{page}_{kind}": page_path(True) for page in PER_ITEM_PAGES for kind in ("URL", "SAVE_AS")},
-    **{f"{page}_{kind}": page_path(False) for page in LIST_PAGES for kind in ("URL", "SAVE_AS")},
-    "AVATAR_SIZES": css_sizes,
-    "AVATAR_DENSITY": integer(1, MAX_DENSITY, " of image pixels per CSS pixel"),
-    "AVATAR_FORMAT": one_of(tuple(FORMATS)),
-    "AVATAR_QUALITY": integer(1, 100),
-    "AVATAR_SOURCES": string_list(
-        "source names, each one of " + ", ".join(repr(kind) for kind in KNOWN_SOURCES),
-        lambda kind: kind in KNOWN_SOURCES,
-    ),
-    "AVATAR_GRAVATAR_URL": url_template(("hash", "size"), {"hash": "0" * 64, "size": 96}),
-    "AVATAR_GITHUB_URL": url_template(("user", "size"), {"user": "octocat", "size": 96}),
-    "AVATAR_MASTODON_URL": url_template(
-        ("user", "instance"), {"user": "ada", "instance": "social.example"}
-    ),
-    "AVATAR_BLUESKY_URL": url_template(("handle",), {"handle": "ada.bsky.social"}),
-    "AVATAR_CODEBERG_URL": url_template(("user",), {"user": "ada"}),
-    "AVATAR_LIBRAVATAR_URL": url_template(("hash", "size"), {"hash": "0" * 64, "size": 96}),
-    "AVATAR_ALLOWED_HOSTS": string_list(
-        "host names (no scheme, path or user)", is_host, lambda host: host.strip().lower()
-    ),
-    "AVATAR_CACHE_PATH": cache_path,
-    "AVATAR_MAX_AGE": seconds(MAX_SECONDS, zero_allowed=True),
-    "AVATAR_RETRY_AFTER": seconds(MAX_SECONDS, zero_allowed=True),
-    "AVATAR_RETRIES": integer(0, 10),
-    "AVATAR_OFFLINE": flag,
-    "AVATAR_TIMEOUT": seconds(300, zero_allowed=False),
-    "AVATAR_MAX_BYTES": integer(1, 100 * 1024 * 1024, " of bytes"),
-    "AVATAR_MAX_PIXELS": integer(1, 100_000_000, " of pixels"),
-    "AVATAR_CONCURRENCY": integer(1, 64),
-    "AVATAR_PROGRESS": flag,
-}
