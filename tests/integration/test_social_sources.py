@@ -269,3 +269,30 @@ def test_a_data_file_row_takes_the_same_fields(social_site, social_server, pictu
     assert plugin_warnings(result.warnings) == []
     assert near(social_site.avatar("members/index.html", "alan-turing").centre_colour(), BLUE)
     assert near(social_site.avatar("members/index.html", "ada-lovelace").centre_colour(), RED)
+
+
+def test_a_failing_api_keeps_the_cached_answer(social_site, social_server, picture_host, caplog):
+    social_server.set_mastodon("ada", picture(picture_host, "ada", RED))
+    social_site.member("ada", "Ada Lovelace", mastodon="@ada@social.example")
+    social_site.build(caplog)
+    social_server.set_status("/api/v1/accounts/lookup", 503)
+    result = social_site.build(caplog, AVATAR_MAX_AGE=0)
+    (warning,) = warnings_about(result.warnings, "ada.md")
+    assert "Mastodon avatar: HTTP 503; keeping the cached answer" in warning
+    assert near(social_site.avatar("members/index.html", "ada").centre_colour(), RED)
+
+
+def test_an_api_answer_naming_the_same_picture_keeps_it(
+    social_site, social_server, picture_host, caplog
+):
+    url = picture(picture_host, "ada", RED)
+    social_server.set_mastodon("ada", url)
+    social_site.member("ada", "Ada Lovelace", mastodon="@ada@social.example")
+    social_site.build(caplog)
+    # The profile changed (a new display name), the picture did not.
+    social_server.set_answer("mastodon", "ada", {"display_name": "Ada L.", "avatar_static": url})
+    with caplog.at_level(logging.DEBUG, logger="pelican.plugins.member_avatars"):
+        social_site.build(caplog, AVATAR_MAX_AGE=0)
+    lines = "\n".join(r.getMessage() for r in caplog.records)
+    assert "ada.md: Mastodon: API answer revalidated (same picture)" in lines
+    assert "1 revalidated" in lines
