@@ -5,10 +5,12 @@ from __future__ import annotations
 
 import logging
 import re
+import time
 
 import pytest
 from avatar_server import gravatar_hash, make_jpeg, make_png
 from helpers import near, plugin_warnings, warnings_about
+from pelican.plugins.member_avatars.cache.store import AvatarStore, Kind
 
 RED, GREEN, BLUE, YELLOW = (210, 20, 20), (20, 170, 20), (20, 20, 210), (230, 230, 20)
 SOCIAL = ["upload", "mastodon", "bluesky", "codeberg", "libravatar", "generated"]
@@ -296,3 +298,17 @@ def test_an_api_answer_naming_the_same_picture_keeps_it(
     lines = "\n".join(r.getMessage() for r in caplog.records)
     assert "ada.md: Mastodon: API answer revalidated (same picture)" in lines
     assert "1 revalidated" in lines
+
+
+def test_status_counts_the_api_answers(social_site, social_server, picture_host, caplog):
+    social_server.set_mastodon("ada", picture(picture_host, "ada", RED))
+    social_server.set_codeberg("alan", picture(picture_host, "alan", BLUE))
+    social_site.member("ada", "Ada Lovelace", mastodon="@ada@social.example")
+    social_site.member("alan", "Alan Turing", codeberg="alan")
+    social_site.member("nobody", "No Body", codeberg="nobody")
+    social_site.build(caplog)
+    with AvatarStore.open(str(social_site.cache / "avatars")) as store:
+        kinds = store.count_by_kind(time.time(), 86400)
+    assert kinds[Kind.API_ANSWER] == 2
+    assert kinds[Kind.FRESH_IMAGE] == 2  # the two pictures
+    assert kinds[Kind.FRESH_NONE] == 1  # Codeberg knows no "nobody"

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from urllib.parse import urljoin, urlsplit
 
 from ..cache.entries import Entry, Failure
+from ..cache.store import LOOKUP_PREFIX
 from ..log import get_logger
 from ..net.fetch import JSON_ACCEPT, Answer, Reply
 from ..settings.choices import Source
@@ -24,7 +25,7 @@ from .results import NOTHING, How, SourceResult
 
 logger = get_logger(__name__)
 # Cache keys of API answers start with this, apart from the pictures' URLs.
-KEY_PREFIX = "lookup:"
+KEY_PREFIX = LOOKUP_PREFIX
 # How much a build counts a member's avatar as work: the most of its two steps.
 _WEIGHT = {How.CACHE: 0, How.REVALIDATED: 1, How.FETCHED: 2}
 
