@@ -34,6 +34,7 @@ devserver: seed
 test: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/lint-imports
+	$(BIN)/python -m mypy
 	$(BIN)/python -m pytest --cov --cov-report=term --cov-fail-under=95
 
 bench: $(STAMP)

@@ -12,6 +12,7 @@ import pytest
 from avatar_server import make_png
 from pelican.log import console
 from pelican.plugins.member_avatars.commands import check, check_reading, cli
+from pelican.plugins.member_avatars.diagnostics import Diagnostic
 from pelican.readers import MarkdownReader
 from sitebuilder import BASE_SETTINGS
 
@@ -113,6 +114,24 @@ PROBLEMS = {
         lambda s: s.member("ada", "Ada", email="ada@example.org", gravatar="maybe"),
         "Gravatar:",
         "Gravatar 'maybe' is not a clear yes or no",
+    ),
+    "unusable group": (
+        lambda s: s.member("ada", "Ada", groups="North, !!"),
+        "Groups:",
+        "group '!!' has no usable slug",
+    ),
+    "not a GitHub user": (
+        lambda s: s.member("ada", "Ada", github="a b"),
+        "Github:",  # as the site writes it: keys match in any case
+        "GitHub 'a b' is not a GitHub user name",
+    ),
+    "missing attendee file": (
+        lambda s: s.write(
+            "events/camp.md",
+            "Title: Camp\nDate: 2024-06-01\nAttendees-File: events/gone.csv\n\nAbout it.\n",
+        ),
+        "Attendees-File:",
+        "Attendees-File 'events/gone.csv' does not exist",
     ),
     "event without date": (
         lambda s: s.write("events/undated.md", "Title: Undated\n\nSoon.\n"),
@@ -236,21 +255,35 @@ def test_github_annotation_forms(problem, annotation):
     assert check.as_github(problem) == annotation
 
 
+PROBLEM_FILES = {
+    "members/ada.md": "Name: Ada\nAvatar: a.png\n\nAvatar: in the bio\n",
+    "members/people.csv": "Name,Slug\nAda,ada\n,anon\n",
+    "members/people.yaml": "- Name: Ada\n- Slug: anon\n",
+}
+
+
 @pytest.mark.parametrize(
-    ("message", "key"),
+    ("diagnostic", "problem"),
     [
-        ("Avatar file 'x.png' refused: not an image", "avatar"),
-        ("Email is not an e-mail address; Gravatar is not asked", "email"),
-        ("GitHub 'a b' is not a GitHub user name", "github"),
-        ("attendee 'x' is not a member; left out", "attendees"),
-        ("group '!!' has no usable slug; left out", "groups"),
-        ("slug 'x' is already used by members/x.md", "slug"),
-        ("no Name (or Title); member skipped", None),
-        ("its page x.html would overwrite the page of y.md; not written", None),
+        (Diagnostic("members/ada.md", "bad", key="Avatar"), ("members/ada.md", 2, "bad")),
+        (Diagnostic("members/ada.md", "bad", key="Email"), ("members/ada.md", None, "bad")),
+        (Diagnostic("members/ada.md", "bad"), ("members/ada.md", None, "bad")),
+        (Diagnostic("members/people.csv", "bad", line=3), ("members/people.csv", 3, "bad")),
+        (
+            Diagnostic("members/people.yaml", "bad", row=2, key="Name"),
+            ("members/people.yaml", None, "row 2: bad"),
+        ),
+        (Diagnostic("MEMBER_PRIVATE_DATA", "bad"), (None, None, "MEMBER_PRIVATE_DATA: bad")),
+        (Diagnostic("gone.csv", "bad", line=4), (None, None, "gone.csv: bad")),
+        (Diagnostic(None, "cache moved"), (None, None, "cache moved")),
     ],
 )
-def test_the_key_a_warning_is_about(message, key):
-    assert check.key_of(message) == key
+def test_a_diagnostic_as_a_problem(tmp_path, diagnostic, problem):
+    """The line comes from the diagnostic (a CSV row's) or from its key in a member file."""
+    for name, text in PROBLEM_FILES.items():
+        (tmp_path / name).parent.mkdir(exist_ok=True)
+        (tmp_path / name).write_text(text, encoding="utf-8")
+    assert check.problem_of(diagnostic, str(tmp_path), str(tmp_path)) == check.Problem(*problem)
 
 
 @pytest.mark.parametrize(
@@ -324,26 +357,39 @@ def test_metadata_only_reader_reads_what_pelicans_reader_reads(site):
         assert ours.read(path)[1] == MarkdownReader(settings).read(path)[1], name
 
 
-def record(msg, *args):
-    return logging.LogRecord("pelican.readers", logging.WARNING, __file__, 1, msg, args, None)
+def record(msg, *args, **attributes):
+    made = logging.LogRecord("pelican.readers", logging.WARNING, __file__, 1, msg, args, None)
+    made.__dict__.update(attributes)
+    return made
+
+
+OURS = Diagnostic("m/a.md", "100% sure", line=None, key="Avatar")
 
 
 @pytest.mark.parametrize(
     ("log_record", "reading", "expected"),
     [
-        (record("[member_avatars] %s: no %s", "m/a.md", "Date"), None, ("m/a.md", "no Date")),
-        (record("[member_avatars] %s: 100%% sure", "m/a.md"), "/x.md", ("m/a.md", "100% sure")),
+        # The plugin's: the Diagnostic on the record, whatever the message and the file read.
+        (record("[member_avatars] %s: %s", "m/a.md", "x", diagnostic=OURS), "/x.md", OURS),
+        # Pelican's: about the file being read.
         (
             record("/c/m/a.md: Markdown is missing"),
             "/c/m/a.md",
-            ("/c/m/a.md", "Markdown is missing"),
+            Diagnostic("/c/m/a.md", "Markdown is missing"),
         ),
-        (record("Empty alt in %s", "/c/a.md"), "/c/a.md", ("/c/a.md", "Empty alt in /c/a.md")),
-        (record("[member_avatars] cache moved"), None, (None, "cache moved")),
+        (
+            record("Empty alt in %s", "/c/a.md"),
+            "/c/a.md",
+            Diagnostic("/c/a.md", "Empty alt in /c/a.md"),
+        ),
+        (record("[member_avatars] cache moved"), None, Diagnostic(None, "cache moved")),
     ],
 )
-def test_the_file_and_message_of_a_warning(log_record, reading, expected):
-    assert check_reading.file_and_message(log_record, reading) == expected
+def test_the_diagnostic_of_a_warning(log_record, reading, expected):
+    collector = check_reading.WarningCollector()
+    collector.reading = reading
+    collector.emit(log_record)
+    assert collector.diagnostics == [expected]
 
 
 def test_rows_of_data_and_attendee_files_with_their_lines(good_site, checked):

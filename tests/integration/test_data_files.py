@@ -146,6 +146,17 @@ def test_duplicate_slugs_across_all_sources_keep_the_first_and_name_both(site, c
     assert names == {"ada": "Ada From CSV", "bob": "Bob"}
 
 
+def test_a_data_file_members_page_clash_names_the_file_and_the_row(site, caplog):
+    # A data file is the source of many members: the warning names the row, not just the file.
+    site.write("members/people.csv", "Name,Slug\nAda,ada\nBob,bob\n")
+    site.write("pages/clash.md", "Title: Clash\nSave_as: members/bob/index.html\n\nText.\n")
+    result = site.build(caplog, AVATAR_OFFLINE=True)
+    assert plugin_warnings(result.warnings) == [
+        "[member_avatars] members/people.csv, line 3: its page members/bob/index.html would "
+        "overwrite the page of pages/clash.md; not written"
+    ]
+
+
 BOMB = "a: &a [x, x, x, x, x, x, x, x, x]\n" + "".join(
     f"{chr(98 + i)}: &{chr(98 + i)} [{', '.join([f'*{chr(97 + i)}'] * 9)}]\n" for i in range(8)
 )

@@ -20,8 +20,15 @@ from pelican.plugins.member_avatars.settings.table import DEFAULTS
 CONFIG = config_of({**DEFAULTS, "PATH": "content"})
 
 
+PERSON_FIELDS = (
+    *("email_for_gravatar", "avatar", "github", "gravatar"),
+    *("mastodon", "bluesky", "codeberg", "libravatar"),
+)
+
+
 def member(**metadata):
-    fields = {"email_for_gravatar": None, **metadata}
+    # What every Person has; a test gives the fields it is about.
+    fields = dict.fromkeys(PERSON_FIELDS) | metadata
     return SimpleNamespace(**fields)
 
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-from collections.abc import Callable
 from typing import Any
 
 from jinja2 import ChoiceLoader, FileSystemLoader
@@ -12,8 +11,9 @@ from pelican.generators import Generator, PelicanTemplateNotFound
 from .avatars.job import AvatarJob
 from .content.models import Event, Group, Member
 from .content.pages import PageClaim, clashing_claims, pelican_pages
-from .content.reader import Roster
+from .content.reader import Accept, Roster
 from .content.relations import link_community
+from .diagnostics import Place, warn
 from .log import get_logger
 from .settings.config import config_of
 from .signals import community_ready
@@ -28,13 +28,15 @@ class CommunityGenerator(Generator):
     is read, and every one is in before `generate_context` returns: no page waits on one."""
 
     def __init__(self, *args: Any, **kwargs: Any):
-        super().__init__(*args, **kwargs)
+        super().__init__(*args, **kwargs)  # type: ignore[no-untyped-call]  # Pelican's own
         # The list pages' URL and SAVE_AS, checked (a member's, group's or event's own are
         # Pelican's to format, from its settings).
         self.pages = config_of(self.settings).pages
         # The theme's templates first, then Pelican's simple theme, then ours: any theme can
         # override a page by name, and a stock theme gets our defaults.
-        self.env.loader = ChoiceLoader([self.env.loader, FileSystemLoader(TEMPLATES)])
+        theme_loader = self.env.loader
+        assert theme_loader is not None  # Pelican's Generator always sets one
+        self.env.loader = ChoiceLoader([theme_loader, FileSystemLoader(TEMPLATES)])
         self.members: list[Member] = []
         self.events: list[Event] = []
         self.groups: list[Group] = []
@@ -44,22 +46,29 @@ class CommunityGenerator(Generator):
         self.unwritten: set[int | str] = set()
 
     # --- reading ----------------------------------------------------------------------------
-    def read_members(self, accepted: Callable[[Member], None] | None = None) -> list[Member]:
+    def read_members(self, accepted: Accept | None = None) -> list[Member]:
         """The members of every member file and data file, sorted by name (see Roster)."""
         self.roster = Roster(self)
         return self.roster.read_members(accepted)
 
+    def _roster(self) -> Roster:
+        """The roster `read_members` made."""
+        assert self.roster is not None, "read_members first"
+        return self.roster
+
     def page_claims(self) -> list[PageClaim]:
         """Every page the plugin writes, in writing order (list pages first)."""
 
-        def origin(item: Any) -> str:
-            if hasattr(item, "data_place"):
-                return item.origin  # the data file and the row
+        def origin(item: Member | Event) -> Place | str:
+            if isinstance(item, Member) and item.in_data_file:
+                return item.place  # the data file and the row
             return os.path.relpath(item.source_path, self.path)
 
-        def group_origin(group: Group) -> str:
+        def group_origin(group: Group) -> Place | str:
             # group.members is known: no scan of every member for each group.
-            named_by = group.members or [e for e in self.events if e.group is group]
+            named_by: list[Member] | list[Event] = group.members or [
+                e for e in self.events if e.group is group
+            ]
             return origin(named_by[0]) if named_by else group.name
 
         claims = []
@@ -76,12 +85,8 @@ class CommunityGenerator(Generator):
         """Leave out each page that would overwrite an earlier one (Pelican's or ours)."""
         taken = pelican_pages(self.context, self.path)
         for claim, first in clashing_claims(self.page_claims(), taken):
-            logger.warning(
-                "%s: its page %s would overwrite the page of %s; not written",
-                claim.origin,
-                claim.save_as,
-                first,
-            )
+            message = f"its page {claim.save_as} would overwrite the page of {first}; not written"
+            warn(logger, claim.origin, message)
             self.unwritten.add(claim.owner)
 
     # --- Pelican's steps --------------------------------------------------------------------
@@ -90,9 +95,9 @@ class CommunityGenerator(Generator):
         with job:  # an error while reading drops the queued avatars and closes the job
             self.members = self.read_members(accepted=job.add)
             by_slug = {member.slug: member for member in self.members}
-            self.events = self.roster.read_events(by_slug, new_guest=job.add)
+            self.events = self._roster().read_events(by_slug, new_guest=job.add)
             outcomes = job.finish()
-        self.roster.warn_unused_private_data(self.members)
+        self._roster().warn_unused_private_data(self.members)
 
         book = AvatarBook(self.settings)
         book.add_outcomes(outcomes)
@@ -105,7 +110,8 @@ class CommunityGenerator(Generator):
         # So `{filename}` links from articles and pages reach profiles and events: their
         # content is rendered when written, after every generator has read its files.
         for content in (*self.members, *self.events):
-            if not hasattr(content, "data_place"):  # a data file is the source of many members
+            # A data file is the source of many members: not one member's link target.
+            if not (isinstance(content, Member) and content.in_data_file):
                 self.add_source_path(content)
         self.skip_clashing_pages()
         self.context[CONTEXT_KEY] = book
@@ -114,7 +120,7 @@ class CommunityGenerator(Generator):
         self.context["events"] = self.events
         self.context["members_url"] = self.pages["MEMBERS_URL"]
         self.context["events_url"] = self.pages["EVENTS_URL"]
-        self.context["member_avatar_uploads"] = self.roster.never_published()
+        self.context["member_avatar_uploads"] = self._roster().never_published()
         community_ready.send(self)
 
     def refresh_metadata_intersite_links(self) -> None:
@@ -127,12 +133,8 @@ class CommunityGenerator(Generator):
         try:
             return self.get_template(content.template)
         except PelicanTemplateNotFound:
-            logger.warning(
-                "%s: Template %r not found; using %r",
-                content.source_path,
-                content.template,
-                content.default_template,
-            )
+            message = f"Template {content.template!r} not found; using {content.default_template!r}"
+            warn(logger, content.source_path, message, "Template")
             return self.get_template(content.default_template)
 
     def generate_output(self, writer: Any) -> None:

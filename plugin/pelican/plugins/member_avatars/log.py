@@ -9,7 +9,7 @@ from typing import Any
 PREFIX = "[member_avatars]"
 
 
-class PrefixedLogger(logging.LoggerAdapter):
+class PrefixedLogger(logging.LoggerAdapter[logging.Logger]):
     """A logger whose messages start with PREFIX (the caller's `extra` is kept as given)."""
 
     def process(self, msg: Any, kwargs: MutableMapping[str, Any]) -> tuple[Any, Any]:

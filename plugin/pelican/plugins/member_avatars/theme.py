@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any
 
 from jinja2 import pass_context
 from markupsafe import Markup, escape
 
-from .content.models import Member
+from .avatars.results import Outcome
+from .content.attendees import Guest
+from .content.models import Member, Person
 from .images import encode
 from .settings.config import config_of
 
@@ -27,15 +30,15 @@ class AvatarBook:
         self.density = config.density
         self.fmt = config.fmt
         self._images: dict[str, dict[int, bytes]] = {}
-        self.members: dict[str, Any] = {}
-        self._by_name: dict[str, Any] = {}
+        self.members: dict[str, Person] = {}
+        self._by_name: dict[str, Person] = {}
 
-    def add_members(self, members: list[Any]) -> None:
+    def add_members(self, members: Iterable[Person]) -> None:
         for member in members:
             self.members[member.slug] = member
             self._by_name.setdefault(member.name.casefold(), member)
 
-    def add_outcomes(self, outcomes: list[Any]) -> None:
+    def add_outcomes(self, outcomes: Iterable[Outcome]) -> None:
         """Keep the images of every resolved member."""
         for outcome in outcomes:
             self.add_images(outcome.slug, outcome.images)
@@ -57,18 +60,20 @@ class AvatarBook:
         known = ", ".join(f"{name} ({css})" for name, css in self.sizes.items())
         raise ValueError(f"avatar size {size!r} is not in AVATAR_SIZES: {known}")
 
-    def member(self, who: Any) -> Any:
+    def member(self, who: object) -> Person | None:
         """The member for a Member, a slug, a name, or an Author (matched by slug, then name);
         a guest attendee is itself."""
-        if who is None or isinstance(who, Member) or hasattr(who, "email_for_gravatar"):
+        if who is None or isinstance(who, Member | Guest):
             return who  # a member, or a guest of an event
         name = str(getattr(who, "name", who))
         slug = getattr(who, "slug", None)
         return (
-            self.members.get(slug) or self.members.get(name) or self._by_name.get(name.casefold())
+            (self.members.get(slug) if isinstance(slug, str) else None)
+            or self.members.get(name)
+            or self._by_name.get(name.casefold())
         )
 
-    def uri(self, who: Any, size: str | int = "list") -> str:
+    def uri(self, who: object, size: str | int = "list") -> str:
         """The data URI of a member's avatar at a configured size ("" when there is none)."""
         member = self.member(who)
         if member is None:
@@ -77,7 +82,7 @@ class AvatarBook:
         return encode.data_uri(encoded, self.fmt) if encoded else ""
 
     def img(
-        self, who: Any, size: str | int = "list", alt: str | None = None, **attrs: Any
+        self, who: object, size: str | int = "list", alt: str | None = None, **attrs: Any
     ) -> Markup:
         """The `<img class="avatar">` markup of a member's avatar ("" when there is none).
 
@@ -85,7 +90,7 @@ class AvatarBook:
         """
         member = self.member(who)
         uri = self.uri(member, size)
-        if not uri:
+        if member is None or not uri:
             return Markup("")
         css = self.css_size(size)
         alt_text = member.name if alt is None else alt
@@ -99,7 +104,8 @@ class AvatarBook:
 
 
 def _book(context: Any) -> AvatarBook | None:
-    return context.get(CONTEXT_KEY)
+    book = context.get(CONTEXT_KEY)
+    return book if isinstance(book, AvatarBook) else None
 
 
 @pass_context
@@ -117,7 +123,7 @@ def avatar_uri(context: Any, who: Any, size: str | int = "list") -> str:
 
 
 @pass_context
-def member_for(context: Any, who: Any) -> Any:
+def member_for(context: Any, who: object) -> Person | None:
     """Jinja global: the member whose name or slug matches (e.g. an article's author), or None."""
     book = _book(context)
     return book.member(who) if book else None

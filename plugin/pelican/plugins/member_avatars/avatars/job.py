@@ -14,10 +14,13 @@ import logging
 import os
 import threading
 import time
+from collections.abc import Iterable
 from concurrent.futures import Future, ThreadPoolExecutor
 from typing import Any
 
 from ..cache.store import AvatarStore
+from ..content.models import Person
+from ..diagnostics import warn
 from ..log import get_logger
 from ..net.fetch import Fetcher
 from ..settings.config import AvatarConfig, config_of
@@ -57,21 +60,21 @@ class AvatarJob:
         self.fetcher: Fetcher | None = None
         self.resolver: Resolver | None = None
         self._pool: ThreadPoolExecutor | None = None
-        self._answers: list[Outcome | Future] = []
+        self._answers: list[Outcome | Future[Outcome]] = []
         self._lock = threading.Lock()
 
-    def add(self, member: Any) -> None:
+    def add(self, member: Person) -> None:
         """Answer `member` from the cache now, or hand its avatar to the pool."""
         if not self.config.sources:
             self._answers.append(Outcome(member.slug, member.source_path))
             return
         resolver = self._open()
         started = time.monotonic()
-        outcome = resolver.lookup(member)
+        outcome = resolver.peek(member)
         if outcome is not None:
             self._answers.append(outcome)
         else:
-            self._answers.append(self._start_pool().submit(resolver.resolve, member))
+            self._answers.append(self._start_pool().submit(resolver.get, member))
             if self.first_queued is None:
                 self.first_queued = started
         self.lookup_seconds += time.monotonic() - started
@@ -151,11 +154,11 @@ class AvatarJob:
 
 def log_cache_warnings(warnings: list[str]) -> None:
     for warning in warnings:
-        logger.warning("%s", warning)
+        warn(logger, None, warning)
 
 
 def resolve_avatars(
-    members: list[Any],
+    members: Iterable[Person],
     settings: dict[str, Any],
     store: AvatarStore | None = None,
     announce: bool = True,

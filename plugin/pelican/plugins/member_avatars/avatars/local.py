@@ -1,6 +1,7 @@
 """The avatar sources that need no network: an uploaded picture and the generated initials.
 
-`peek` answers from the cache alone (None: work is needed); `get` does the work.
+`peek_upload` and `peek_generated` answer from the cache alone (None: work is needed); `get_upload`
+and `get_generated` do the work.
 """
 
 from __future__ import annotations
@@ -51,7 +52,7 @@ class LocalSources:
         images = self.renders.cached(self.store.upload_sha(found[1]))
         return SourceResult(images, How.UPLOADED) if images else None
 
-    def upload(self, relative: str) -> SourceResult:
+    def get_upload(self, relative: str) -> SourceResult:
         """An uploaded picture, by its path relative to the content folder."""
         found = self._upload_file(relative)
         if isinstance(found, SourceResult):
@@ -80,7 +81,7 @@ class LocalSources:
         images = self.renders.cached(self._generated_id(name, slug))
         return SourceResult(images, How.GENERATED) if images else None
 
-    def generated(self, name: str, slug: str) -> SourceResult:
+    def get_generated(self, name: str, slug: str) -> SourceResult:
         """Initials on a colour from the slug: the same bytes on every build."""
         source_id = self._generated_id(name, slug)
         images = self.renders.cached(source_id)

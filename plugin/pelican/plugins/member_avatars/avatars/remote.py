@@ -13,7 +13,7 @@ import threading
 import time
 from collections.abc import Callable
 from concurrent.futures import Future
-from typing import TypeVar
+from typing import Any, TypeVar
 
 from ..cache.entries import Entry, Failure
 from ..images import encode, process
@@ -46,20 +46,22 @@ class OncePerKey:
 
     def __init__(self) -> None:
         self._lock = threading.Lock()
-        self._futures: dict[str, Future] = {}
+        self._futures: dict[str, Future[Any]] = {}
 
     def get(self, key: str, compute: Callable[[], T]) -> T:
         with self._lock:
-            future = self._futures.get(key)
-            owner = future is None
-            if owner:
-                future = self._futures[key] = Future()
-        if owner:
-            try:
-                future.set_result(compute())
-            except BaseException as exc:
-                future.set_exception(exc)
-                raise
+            known = self._futures.get(key)
+            if known is None:
+                future: Future[T] = Future()
+                self._futures[key] = future
+        if known is not None:
+            result: T = known.result()
+            return result
+        try:
+            future.set_result(compute())
+        except BaseException as exc:
+            future.set_exception(exc)
+            raise
         return future.result()
 
     def started(self, key: str) -> bool:

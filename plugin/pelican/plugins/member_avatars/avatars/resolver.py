@@ -7,9 +7,10 @@ build logs them from the main thread (where Pelican's `--fatal warnings` can sto
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
 
 from ..cache.store import AvatarStore
+from ..content.models import Person
+from ..diagnostics import Diagnostic, Place
 from ..net.fetch import Fetcher
 from ..net.hosts import refusal
 from ..settings.choices import Source
@@ -37,18 +38,34 @@ WARNING_PREFIXES = {
 }
 # Sources whose hosts need not be in AVATAR_ALLOWED_HOSTS: any host, at public addresses.
 OPEN_HOST_SOURCES = frozenset({Source.LIBRAVATAR, *SERVICES})
+# The metadata field each source's warnings are about.
+SOURCE_KEYS = {
+    Source.GRAVATAR: "Gravatar",
+    Source.GITHUB: "GitHub",
+    Source.AVATAR_URL: "Avatar",
+    Source.UPLOAD: "Avatar",
+    Source.MASTODON: "Mastodon",
+    Source.BLUESKY: "Bluesky",
+    Source.CODEBERG: "Codeberg",
+    Source.LIBRAVATAR: "Libravatar",
+}
 
 
-def origin_of(member: Any) -> str:
+def origin_of(member: Person) -> str:
     """What warnings name: the member file, or the data or attendee file with the row."""
-    return getattr(member, "origin", None) or member.source_path
+    return member.origin
+
+
+def place_of(member: Person) -> Place:
+    """Where a member (or guest) was read: its file, or the data or attendee file and row."""
+    return member.place
 
 
 class Resolver:
     """Chooses each member's sources and asks them in order; thread-safe; holds no resource.
 
-    `lookup` answers from the cache alone (None: some source needs work), in the build's own
-    thread; `resolve` does whatever work is needed, in a worker.
+    `peek` answers from the cache alone (None: some source needs work), in the build's own
+    thread; `get` does whatever work is needed, in a worker.
     """
 
     def __init__(
@@ -65,18 +82,18 @@ class Resolver:
         self.remote = RemoteSource(config, self.renders, fetcher, now)
         self.lookups = Lookups(self.remote)
 
-    def lookup(self, member: Any) -> Outcome | None:
+    def peek(self, member: Person) -> Outcome | None:
         """The member's avatar from the cache alone, or None when it needs work."""
-        return self._walk(member, self._peek)
+        return self._walk(member, self._peek_source)
 
-    def resolve(self, member: Any) -> Outcome:
+    def get(self, member: Person) -> Outcome:
         """The member's avatar: the first source that yields a usable image wins."""
-        outcome = self._walk(member, self._get)
-        assert outcome is not None  # `_get` always answers
+        outcome = self._walk(member, self._get_source)
+        assert outcome is not None  # `_get_source` always answers
         return outcome
 
     def _walk(
-        self, member: Any, ask: Callable[[Candidate, Any], SourceResult | None]
+        self, member: Person, ask: Callable[[Candidate, Person], SourceResult | None]
     ) -> Outcome | None:
         outcome = Outcome(member.slug, origin_of(member))
         if not self.renders.sizes:
@@ -87,7 +104,9 @@ class Resolver:
                 return None
             if result.problem:
                 prefix = WARNING_PREFIXES.get(candidate.source)
-                outcome.warnings.append(f"{prefix}: {result.problem}" if prefix else result.problem)
+                message = f"{prefix}: {result.problem}" if prefix else result.problem
+                key = SOURCE_KEYS.get(candidate.source)
+                outcome.warnings.append(Diagnostic.at(place_of(member), message, key))
                 outcome.failures += 1
             if result.remembered_until is not None:
                 outcome.remembered.append(result.remembered_until)
@@ -107,7 +126,7 @@ class Resolver:
         reason = refusal(candidate.target, self.config.allowed_hosts)
         return SourceResult(problem=f"{reason}; using the next source") if reason else None
 
-    def _peek(self, candidate: Candidate, member: Any) -> SourceResult | None:
+    def _peek_source(self, candidate: Candidate, member: Person) -> SourceResult | None:
         refused = self._refused(candidate)
         if refused is not None:
             return refused
@@ -120,14 +139,14 @@ class Resolver:
             return self.lookups.peek(candidate.target, service, _label(candidate, member))
         return self.remote.peek(candidate.target, _label(candidate, member))
 
-    def _get(self, candidate: Candidate, member: Any) -> SourceResult:
+    def _get_source(self, candidate: Candidate, member: Person) -> SourceResult:
         refused = self._refused(candidate)
         if refused is not None:
             return refused
         if candidate.source is Source.UPLOAD:
-            return self.local.upload(candidate.target)
+            return self.local.get_upload(candidate.target)
         if candidate.source is Source.GENERATED:
-            return self.local.generated(member.name, member.slug)
+            return self.local.get_generated(member.name, member.slug)
         service = SERVICES.get(candidate.source)
         if service is not None:
             return self.lookups.get(candidate.target, service, _label(candidate, member))
@@ -135,7 +154,7 @@ class Resolver:
         return self.remote.get(candidate.target, _label(candidate, member), open_hosts)
 
 
-def _label(candidate: Candidate, member: Any) -> str:
+def _label(candidate: Candidate, member: Person) -> str:
     """How debug lines name a remote source: the member's file (and row) and the service,
     never the URL."""
     return f"{origin_of(member)}: {SOURCE_LABELS.get(candidate.source, candidate.source)}"

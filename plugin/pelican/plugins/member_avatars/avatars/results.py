@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from enum import StrEnum
 
+from ..diagnostics import Diagnostic
 from ..settings.choices import Source
 
 
@@ -40,7 +41,7 @@ class Outcome:
     source: Source | None = None
     how: How | None = None
     images: dict[int, bytes] = field(default_factory=dict)
-    warnings: list[str] = field(default_factory=list)
+    warnings: list[Diagnostic] = field(default_factory=list)  # about the member's file
     failures: int = 0
     # Until when sources that failed in an earlier build are left alone (that build warned).
     remembered: list[float] = field(default_factory=list)

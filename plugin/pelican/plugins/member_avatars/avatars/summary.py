@@ -9,6 +9,7 @@ from collections import Counter
 
 from pelican.log import console
 
+from ..diagnostics import report as report_diagnostic
 from ..log import PREFIX, get_logger
 from .results import How, Outcome
 
@@ -19,13 +20,11 @@ def report(outcomes: list[Outcome], requests_made: int, seconds: float) -> None:
     """Log each member's warnings (naming the member file), then one summary line."""
     for outcome in outcomes:
         for warning in outcome.warnings:
-            logger.warning(
-                "%s: %s",
-                outcome.source_path,
-                warning,
-                # Pelican's LimitFilter groups by this message: one group per kind of failure,
-                # so twenty missing uploads do not hide the one server that answers 500.
-                extra={"limit_msg": f"{PREFIX} more avatar warnings like: {shape_of(warning)}"},
+            # Pelican's LimitFilter groups by this message: one group per kind of failure,
+            # so twenty missing uploads do not hide the one server that answers 500.
+            shape = shape_of(warning.message)
+            report_diagnostic(
+                logger, warning, {"limit_msg": f"{PREFIX} more avatar warnings like: {shape}"}
             )
     line = summary_line(outcomes, requests_made, seconds)
     logger.debug("%s", line)

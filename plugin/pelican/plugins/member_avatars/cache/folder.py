@@ -221,7 +221,7 @@ class SafeCache:
     @contextlib.contextmanager
     def dry_run(self) -> Iterator[set[str]]:
         """Write nothing inside; yields the keys read meanwhile."""
-        self.read_keys = read_keys = set()
+        self.read_keys = read_keys = set[str]()
         try:
             yield read_keys
         finally:

@@ -79,7 +79,7 @@ class ReadOnlyCache:
         ((page_count,),) = self._con.execute("PRAGMA page_count").fetchall()
         ((page_size,),) = self._con.execute("PRAGMA page_size").fetchall()
         ((files,),) = self._con.execute("SELECT COALESCE(SUM(size), 0) FROM Cache").fetchall()
-        return page_count * page_size + files
+        return int(page_count * page_size + files)
 
     @contextlib.contextmanager
     def transact(self) -> Iterator[None]:

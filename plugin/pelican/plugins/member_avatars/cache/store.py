@@ -17,7 +17,7 @@ import time
 from collections import Counter
 from collections.abc import Iterable, Iterator
 from enum import Enum
-from typing import Any
+from typing import Any, TypeVar
 
 from .folder import SafeCache, open_as_found, open_cache
 from .entries import Entry, Failure
@@ -27,6 +27,7 @@ from .entries import Entry, Failure
 RENDER_VERSION = 2
 # What every image format we write starts with (WebP: "RIFF"), to tell a damaged value.
 IMAGE_STARTS = (b"RIFF", b"\xff\xd8", b"\x89PNG")
+RecordT = TypeVar("RecordT", Entry, Failure)
 
 
 class Kind(Enum):
@@ -256,7 +257,7 @@ class AvatarStore:
         return len(failures)
 
 
-def _as(record: type, raw: Any) -> Any:
+def _as(record: type[RecordT], raw: Any) -> RecordT | None:
     """`record(**raw)` for a stored dict; None for anything else (a damaged value)."""
     if not isinstance(raw, dict):
         return None

@@ -1,9 +1,10 @@
 """`pelican-avatars check`: every problem a build would warn about in a site's member and event
 files, found by reading them as a build does, without a request and without writing anything.
 
-The rules live where the build applies them (community.py, generator.py, sources.py): this
-module only listens to the warnings they log while the files are read, gives each one its file
-and line, and adds what a build finds only while it resolves avatars (the `Avatar` upload).
+The rules live where the build applies them (content/, generator.py): this module only
+collects the Diagnostics they log while the files are read (file, row or line, the key they are
+about: no message is read back), finds the line of a Markdown or reST file's key, and adds what a
+build finds only while it resolves avatars (the `Avatar` upload).
 """
 
 from __future__ import annotations
@@ -14,20 +15,18 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from ..avatars.resolver import origin_of
+from ..avatars.resolver import place_of
 from ..avatars.sources import candidates
 from ..content.fields import upload_path
+from ..content.models import Event, Member
 from ..content.relations import build_groups
+from ..diagnostics import Diagnostic
 from ..images import process
 from ..settings.choices import Source
 from ..settings.config import config_of
 from .check_reading import TrackedReaders, WarningCollector, collecting
 
-# A warning is about the metadata key its first word names ("Avatar file ...", "Email is ..."),
-# or about the key in this table ("attendee 'x' is not a member" is about `Attendees`).
-KEY_BY_FIRST_WORD = {"attendee": "attendees", "group": "groups", "slug": "slug"}
 MARKDOWN_EXTENSIONS = (".md", ".markdown", ".mkd", ".mdown")
-DATA_ROW = re.compile(r"(.+?), (row|line) (\d+)")
 
 
 @dataclass(frozen=True)
@@ -43,8 +42,8 @@ class Problem:
 class Found:
     """What the readers found: the members and events a build would keep, the files read."""
 
-    members: list[Any] = field(default_factory=list)
-    events: list[Any] = field(default_factory=list)
+    members: list[Member] = field(default_factory=list)
+    events: list[Event] = field(default_factory=list)
     files_read: int = 0
 
 
@@ -90,8 +89,8 @@ def upload_problem(content_root: str, value: str, max_bytes: int, max_pixels: in
     return ""
 
 
-def upload_problems(members: list[Any], settings: dict[str, Any]) -> list[tuple[str, str]]:
-    """(member file, problem) for each upload a build would refuse."""
+def upload_problems(members: list[Member], settings: dict[str, Any]) -> list[Diagnostic]:
+    """A Diagnostic about the member's `Avatar` for each upload a build would refuse."""
     config = config_of(settings)
     problems = []
     for member in members:
@@ -101,19 +100,11 @@ def upload_problems(members: list[Any], settings: dict[str, Any]) -> list[tuple[
                     settings["PATH"], candidate.target, config.max_bytes, config.max_pixels
                 )
                 if problem:
-                    problems.append((origin_of(member), problem))
+                    problems.append(Diagnostic.at(place_of(member), problem, "Avatar"))
     return problems
 
 
 # --- files and lines -------------------------------------------------------------------------
-def key_of(message: str) -> str | None:
-    """The metadata key a warning is about, from its first word (None: no key)."""
-    word = message.split(" ", 1)[0].strip(",;:")
-    if word.lower() in KEY_BY_FIRST_WORD:
-        return KEY_BY_FIRST_WORD[word.lower()]
-    return word.lower() if word[:1].isupper() and word.isalpha() else None
-
-
 def key_line(text: str, key: str, markdown: bool) -> int | None:
     """The line (from 1) of metadata `key` in a file's text: a Markdown header line `Key: ...`
     (the header ends at the first blank line) or a reST field `:key: ...`."""
@@ -127,25 +118,21 @@ def key_line(text: str, key: str, markdown: bool) -> int | None:
     return None
 
 
-def problem_at(path: str | None, message: str, content_root: str, here: str) -> Problem:
-    """A warning as a problem: its file relative to `here` and the line of its key. A "file"
-    that is none (a setting or group name) stays in the message."""
-    row = DATA_ROW.fullmatch(path) if path else None
-    if row:  # a row of a data or attendee file: "members/people.csv, line 3"
-        path, where, number = row.group(1), row.group(2), int(row.group(3))
-        if where == "row":  # YAML/JSON: the position in the list, not a line
-            message = f"row {number}: {message}"
+def problem_of(diagnostic: Diagnostic, content_root: str, here: str) -> Problem:
+    """A diagnostic as a problem: its file relative to `here`, and its line (a CSV row's, or
+    that of its key in a member or event file). A "file" that is none (a setting or group
+    name) stays in the message, as does the position of a YAML or JSON row."""
+    path, message = diagnostic.file, diagnostic.message
+    if diagnostic.row is not None:  # YAML/JSON: the position in the list, not a line
+        message = f"row {diagnostic.row}: {message}"
     full = os.path.join(content_root, path) if path else None
     if full is None or not os.path.isfile(full):
         return Problem(None, None, f"{path}: {message}" if path else message)
-    if row:
-        return Problem(os.path.relpath(full, here), number if where == "line" else None, message)
-    line = None
-    key = key_of(message)
-    if key:
+    line = diagnostic.line
+    if line is None and diagnostic.row is None and diagnostic.key:
         with open(full, encoding="utf-8", errors="replace") as file:
             markdown = full.lower().endswith(MARKDOWN_EXTENSIONS)
-            line = key_line(file.read(), key, markdown)
+            line = key_line(file.read(), diagnostic.key, markdown)
     return Problem(os.path.relpath(full, here), line, message)
 
 
@@ -160,8 +147,8 @@ def find_problems(generator: Any, here: str) -> tuple[list[Problem], int]:
             reader(generator, found)
         claim_pages(generator, found)
     found.files_read = readers.files_read
-    warnings = collector.warnings + upload_problems(found.members, generator.settings)
-    problems = [problem_at(path, text, generator.path, here) for path, text in warnings]
+    diagnostics = collector.diagnostics + upload_problems(found.members, generator.settings)
+    problems = [problem_of(diagnostic, generator.path, here) for diagnostic in diagnostics]
     problems.sort(key=lambda problem: (problem.path or "", problem.line or 0))
     return problems, found.files_read
 

@@ -1,5 +1,6 @@
 """Reading a site's files as a build does while listening: every warning logged meanwhile is
-kept with the file it is about, and Markdown files are read for their metadata only."""
+kept as a Diagnostic (the plugin's carry their own; Pelican's are about the file being read),
+and Markdown files are read for their metadata only."""
 
 from __future__ import annotations
 
@@ -14,39 +15,36 @@ from pelican.log import LimitFilter
 from pelican.readers import MarkdownReader
 from pelican.utils import pelican_open
 
+from ..diagnostics import Diagnostic, Severity, diagnostic_of
 from ..log import PREFIX as LOG_PREFIX
 
 PREFIX = f"{LOG_PREFIX} "
-# Our warnings name their file first: "[member_avatars] %s: what is wrong".
-FILE_FIRST = PREFIX + "%s: "
 # The loggers whose warnings are problems: the plugin's and Pelican's readers'.
 WATCHED_LOGGERS = ("pelican.plugins.member_avatars", "pelican.readers", "pelican.contents")
 META_PRIORITY = 27  # where markdown.extensions.meta registers its preprocessor
 
 
 class WarningCollector(logging.Handler):
-    """Keeps each warning as (file or None, message), the file being read standing in when a
-    warning (one of Pelican's) does not start with a file of its own."""
+    """Keeps each warning as a Diagnostic: the one the plugin's record carries, else (a warning
+    of Pelican's readers) one about the file being read, if any."""
 
     def __init__(self) -> None:
         super().__init__(logging.WARNING)
         self.reading: str | None = None
-        self.warnings: list[tuple[str | None, str]] = []
+        self.diagnostics: list[Diagnostic] = []
 
     def emit(self, record: logging.LogRecord) -> None:
-        self.warnings.append(file_and_message(record, self.reading))
+        self.diagnostics.append(diagnostic_of(record) or foreign(record, self.reading))
 
 
-def file_and_message(record: logging.LogRecord, reading: str | None) -> tuple[str | None, str]:
-    """The file a warning names (else `reading`) and its message, without prefix or file."""
-    args = record.args if isinstance(record.args, tuple) else ()
-    if isinstance(record.msg, str) and record.msg.startswith(FILE_FIRST) and args:
-        with contextlib.suppress(TypeError, ValueError):
-            return str(args[0]), record.msg.removeprefix(FILE_FIRST) % args[1:]
+def foreign(record: logging.LogRecord, reading: str | None) -> Diagnostic:
+    """A warning that carries no Diagnostic (Pelican's): about the file being read, its
+    message without that file's name in front (nor a prefix a plugin logger adds)."""
     message = record.getMessage().removeprefix(PREFIX)
     if reading:
         message = message.removeprefix(f"{reading}: ")
-    return reading, message
+    severity: Severity = "error" if record.levelno >= logging.ERROR else "warning"
+    return Diagnostic(reading, message, severity=severity)
 
 
 def metadata_block(text: str) -> str:
@@ -66,7 +64,7 @@ class MetadataOnlyMarkdownReader(MarkdownReader):
     up for a build.)"""
 
     def __init__(self, *args: Any, **kwargs: Any):
-        super().__init__(*args, **kwargs)
+        super().__init__(*args, **kwargs)  # type: ignore[no-untyped-call]  # Pelican's own
         self._reused: Markdown | None = None
         self._meta: Any = None
 

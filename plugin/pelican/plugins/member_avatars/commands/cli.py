@@ -23,9 +23,11 @@ from pelican.log import init as init_logging
 from pelican.settings import read_settings
 
 from ..avatars.job import resolve_avatars
+from ..avatars.results import Outcome
 from ..avatars.summary import retry_note
 from ..cache.folder import damaged_copies
 from ..cache.store import AvatarStore, Kind
+from ..content.models import Member
 from ..generator import CommunityGenerator
 from ..plugin import on_initialized
 from ..settings.config import InvalidSettings, config_of
@@ -59,7 +61,8 @@ def load_settings(path: str, overrides: dict[str, Any] | None = None) -> dict[st
     except Exception as exc:  # a user's settings file can raise anything
         raise SettingsError(f"settings file {path} does not load: {exc}") from exc
     on_initialized(pelican)
-    return pelican.settings
+    loaded: dict[str, Any] = pelican.settings
+    return loaded
 
 
 def community_generator(settings: dict[str, Any]) -> CommunityGenerator:
@@ -73,13 +76,13 @@ def community_generator(settings: dict[str, Any]) -> CommunityGenerator:
     )
 
 
-def read_members(settings: dict[str, Any]) -> list[Any]:
+def read_members(settings: dict[str, Any]) -> list[Member]:
     return community_generator(settings).read_members()
 
 
 def look_up_offline(
-    members: list[Any], settings: dict[str, Any], store: AvatarStore
-) -> tuple[list[Any], set[str]]:
+    members: list[Member], settings: dict[str, Any], store: AvatarStore
+) -> tuple[list[Outcome], set[str]]:
     """What an offline build would find for `members`, and the keys it reads; writes nothing."""
     with store.dry_run() as read_keys:
         offline = replace(config_of(settings), offline=True)

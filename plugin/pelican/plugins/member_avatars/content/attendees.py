@@ -7,14 +7,18 @@ import os
 from collections.abc import Callable
 from typing import Any
 
+from ..diagnostics import Place, warn
 from ..log import get_logger
+from ..settings.choices import CLEAR_YES
 from ..settings.config import is_inside
-from .datafiles import first_text, row_slug
-from .fields import CLEAR_NO, CLEAR_YES, plain_value
-from .models import Event, Member, checked_sources, gravatar_email
+from .datafiles import row_slug
+from .fields import CLEAR_NO, first_text, plain_value
+from .models import Event, Group, Member, checked_sources, gravatar_email
 from .tables import read_table
 
 logger = get_logger(__name__)
+# The event field that names an attendee file.
+ATTENDEES_FILE = "Attendees-File"
 
 
 class Guest:
@@ -24,24 +28,32 @@ class Guest:
     url = ""
     save_as = ""
 
-    def __init__(self, name: str, slug: str, fields: dict[str, Any], origin: str, source_path: str):
+    def __init__(
+        self, name: str, slug: str, fields: dict[str, Any], place: Place, source_path: str
+    ):
         self.name = name
         self.slug = slug
-        self.origin = origin
+        self.place = place
+        self.origin = str(place)
         self.source_path = source_path
-        sources = checked_sources({k: first_text(v) for k, v in fields.items()}, origin)
-        self.avatar = sources.get("avatar") or None
-        self.github = sources.get("github")
-        self.gravatar = sources.get("gravatar")
-        self.email_for_gravatar: str | None = gravatar_email(sources.get("email"), origin)
-        self.named_avatars = [self.avatar] if self.avatar else []
-        self.groups: list[Any] = []
+        sources = checked_sources({k: first_text(v) for k, v in fields.items()}, place)
+        self.avatar: str | None = sources.get("avatar") or None
+        self.github: str | None = sources.get("github")
+        self.gravatar: str | None = sources.get("gravatar")
+        # A registration export may carry these too; a site's AVATAR_SOURCES decides.
+        self.mastodon: str | None = sources.get("mastodon")
+        self.bluesky: str | None = sources.get("bluesky")
+        self.codeberg: str | None = sources.get("codeberg")
+        self.libravatar: str | None = sources.get("libravatar")
+        self.email_for_gravatar: str | None = gravatar_email(sources.get("email"), place)
+        self.named_avatars: list[str] = [self.avatar] if self.avatar else []
+        self.groups: list[Group] = []
 
     def __repr__(self) -> str:
         return f"<Guest {self.slug}>"
 
 
-def listed(value: Any, origin: str) -> bool:
+def listed(value: Any, origin: Place | str) -> bool:
     """`Listed`: no value or a clear yes lists the attendee; anything else only counts them
     (a warning when it is not a clear no either: not everyone agrees to be listed)."""
     if value is None or not plain_value(value):
@@ -50,7 +62,8 @@ def listed(value: Any, origin: str) -> bool:
     if word in CLEAR_YES:
         return True
     if word not in CLEAR_NO:
-        logger.warning("%s: Listed %r is not a clear yes or no; not listed", origin, str(value))
+        message = f"Listed {str(value)!r} is not a clear yes or no; not listed"
+        warn(logger, origin, message, "Listed")
     return False
 
 
@@ -60,18 +73,15 @@ def attendee_file_path(content_root: str, event: Event) -> str | None:
     relative = event.attendees_file
     path = os.path.realpath(os.path.join(content_root, relative.lstrip("/")))
     if not is_inside(path, content_root):
-        logger.warning(
-            "%s: Attendees-File %r points outside the content folder (PATH); not read",
-            event.source_path,
-            relative,
-        )
+        message = f"Attendees-File {relative!r} points outside the content folder (PATH); not read"
+        warn(logger, event.source_path, message, ATTENDEES_FILE)
         return None
     if not os.path.isfile(path):
-        logger.warning(
-            "%s: Attendees-File %r does not exist (it is relative to the content folder, PATH)",
-            event.source_path,
-            relative,
+        message = (
+            f"Attendees-File {relative!r} does not exist (it is relative to the content folder, "
+            "PATH)"
         )
+        warn(logger, event.source_path, message, ATTENDEES_FILE)
         return None
     return path
 
@@ -93,19 +103,19 @@ def add_file_attendees(
     settings = event.settings
     table = read_table(path, "attendees")
     for _, problem in table.problems:
-        logger.warning("%s: %s (Attendees-File of %s)", relative, problem, event.source_path)
+        warn(logger, relative, f"{problem} (Attendees-File of {event.source_path})")
     seen = {person.slug for person in event.attendees}
     for row in table.rows:
-        origin = f"{relative}, {row.place}"
+        origin = row.place_in(relative)
         name = first_text(row.fields.get("name"))
         if not name:
-            logger.warning("%s: no Name; attendee skipped", origin)
+            warn(logger, origin, "no Name; attendee skipped", "Name")
             continue
         slug, problem = row_slug(row.fields, name, settings)
         if problem:
-            logger.warning("%s: %s", origin, problem)
+            warn(logger, origin, problem, "Slug")
         if not slug:
-            logger.warning("%s: Name %r gives no usable slug; attendee skipped", origin, name)
+            warn(logger, origin, f"Name {name!r} gives no usable slug; attendee skipped", "Name")
             continue
         if slug in seen:
             continue

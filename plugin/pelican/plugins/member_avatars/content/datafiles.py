@@ -4,13 +4,13 @@ like one from a member file. Shared with attendee files: the slug of a row."""
 from __future__ import annotations
 
 import copy
-import re
 from typing import Any
 
 import markdown
 from pelican.utils import slugify
 
-from .models import Member
+from .fields import first_text
+from .models import UNSAFE_SLUG, Member
 from .tables import Row, read_table
 
 # The member metadata a row may carry (plus `Bio`); other columns of an export are left alone.
@@ -35,15 +35,6 @@ MEMBER_FIELDS = frozenset(
         "template",
     }
 )
-# The same rule as a member file's Slug: one path segment, no markup.
-_UNSAFE_SLUG = re.compile(r"[\s/\\<>\"'&?#%]|^\.")
-
-
-def first_text(value: Any) -> str:
-    """The value as text; of a list, its first item."""
-    if isinstance(value, list):
-        value = value[0] if value else ""
-    return str(value or "").strip()
 
 
 def name_slug(name: str, settings: dict[str, Any]) -> str:
@@ -60,7 +51,8 @@ def row_slug(fields: dict[str, Any], name: str, settings: dict[str, Any]) -> tup
     """A row's slug (its `Slug`, else its name through `slugify`) and what is wrong with it."""
     given = first_text(fields.get("slug"))
     fallback = name_slug(name, settings)
-    if given and not _UNSAFE_SLUG.search(given):
+    # The same rule as a member file's Slug: one path segment, no markup.
+    if given and not UNSAFE_SLUG.search(given):
         return given, ""
     if given:
         return fallback, f"Slug {given!r} is not usable in a URL; using {fallback!r}"
@@ -131,7 +123,6 @@ class DataFileReader:
             settings=self.settings,
             source_path=path,
             context=self.context,
-            origin=f"{relative}, {row.place}",
+            place=row.place_in(relative),
         )
-        member.data_place = row.place  # the row itself is not kept: it holds the e-mail
         return member, problem

@@ -8,8 +8,9 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
+from ..settings.choices import CLEAR_YES
+
 # Only a clear yes lets the e-mail hash leave the machine; anything else is a no.
-CLEAR_YES = frozenset({"yes", "true", "on", "1"})
 CLEAR_NO = frozenset({"no", "false", "off", "0", "none", "never", "disabled", "disable"})
 # GitHub's own rule: letters, digits and single inner hyphens, at most 39 characters.
 _GITHUB_USER = re.compile(r"[A-Za-z0-9]+(-[A-Za-z0-9]+)*")
@@ -25,6 +26,13 @@ def plain_value(value: Any) -> str:
     if len(text) >= 2 and text[0] == text[-1] and text[0] in "\"'":
         text = text[1:-1].strip()
     return text
+
+
+def first_text(value: Any) -> str:
+    """The value as text; of a list, its first item."""
+    if isinstance(value, list):
+        value = value[0] if value else ""
+    return str(value or "").strip()
 
 
 def gravatar_consent(value: Any) -> tuple[bool, str]:

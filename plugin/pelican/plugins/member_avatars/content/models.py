@@ -2,17 +2,19 @@
 
 from __future__ import annotations
 
+import datetime
 import functools
 import os
 import re
 import unicodedata
 from collections.abc import Collection
-from typing import Any
+from typing import Any, Protocol
 
 from pelican.contents import Content
 from pelican.urlwrappers import URLWrapper
 from pelican.utils import slugify
 
+from ..diagnostics import Place, warn
 from ..log import get_logger
 from ..settings.choices import Source
 from ..settings.config import config_of
@@ -30,36 +32,105 @@ logger = get_logger(__name__)
 # One address, no spaces or markup: anything else has no Gravatar and is not worth a request.
 _EMAIL = re.compile(r"[^@\s<>\"'(),;:\\]+@[^@\s<>\"'(),;:\\.]+(\.[^@\s<>\"'(),;:\\.]+)+")
 # A slug becomes a folder of the output and part of URLs: one path segment, no markup.
-_UNSAFE_SLUG = re.compile(r"[\s/\\<>\"'&?#%]|^\.")
+UNSAFE_SLUG = re.compile(r"[\s/\\<>\"'&?#%]|^\.")
 # Fields that hold several comma-separated values; a repeated or continued line adds to them.
 # Every other field holds one value: of several, the first counts.
 LIST_FIELDS = frozenset({"groups", "attendees"})
 
 
-class FixedUrls:
+class Person(Protocol):
+    """Someone with an avatar: a member from a member file or a data file (`Member`), or a guest
+    of an event's attendee file (`attendees.Guest`). The avatar sources read these fields; a
+    private-data file may set `email_for_gravatar` after the file is read."""
+
+    email_for_gravatar: str | None
+
+    @property
+    def slug(self) -> str: ...
+    @property
+    def name(self) -> str: ...
+    @property
+    def origin(self) -> str:
+        """What warnings name: the member file, or a data or attendee file with the row."""
+
+    @property
+    def place(self) -> Place:
+        """The same, as a diagnostic's place (file, line or row)."""
+
+    @property
+    def source_path(self) -> str:
+        """The file read: a member file, a data file or an attendee file."""
+
+    @property
+    def url(self) -> str:
+        """The profile page's URL; empty for a guest, who has none."""
+
+    @property
+    def named_avatars(self) -> list[str]:
+        """Every `Avatar` value given, used or not (none of them is published as a file)."""
+
+    # The raw field values the avatar sources check (a data file may hold numbers or lists).
+    @property
+    def avatar(self) -> object: ...
+    @property
+    def github(self) -> object: ...
+    @property
+    def gravatar(self) -> object: ...
+    @property
+    def mastodon(self) -> object: ...
+    @property
+    def bluesky(self) -> object: ...
+    @property
+    def codeberg(self) -> object: ...
+    @property
+    def libravatar(self) -> object: ...
+
+
+class FixedUrls(Content):
     """A page's URL and file name, worked out once: every page that lists a member or an event
     links to it, and Pelican's Content formats them anew on each access."""
 
     @functools.cached_property
     def url(self) -> str:
-        return self.get_url_setting("url")  # type: ignore[attr-defined]
+        return str(self.get_url_setting("url"))
 
     @functools.cached_property
     def save_as(self) -> str:
-        return self.get_url_setting("save_as")  # type: ignore[attr-defined]
+        return str(self.get_url_setting("save_as"))
 
 
-class Member(FixedUrls, Content):
+class Member(FixedUrls):
     """One member file. `Name` (or `Title`) is the display name; `Email` never stays on it."""
 
     mandatory_properties = ("title",)
     default_template = "member"
+    # Pelican's Content sets an attribute for each metadata field given; these are read for
+    # every member, given or not.
+    avatar: object = None
+    github: object = None
+    gravatar: object = None
+    mastodon: object = None
+    bluesky: object = None
+    codeberg: object = None
+    libravatar: object = None
+    slug: str
+    name: str
+    source_path: str
 
-    def __init__(self, content: str, metadata: dict[str, Any] | None = None, **kwargs: Any):
+    def __init__(
+        self,
+        content: str,
+        metadata: dict[str, Any] | None = None,
+        *,
+        place: Place | None = None,
+        **kwargs: Any,
+    ):
         source_path = kwargs.get("source_path")
         # What warnings name: the member file, or a data file with the row ("x.csv, line 4").
-        self.origin: str = kwargs.pop("origin", None) or str(source_path)
-        label = self.origin
+        # The row itself is not kept: it holds the e-mail.
+        self.place: Place = place or Place(str(source_path))
+        self.origin: str = str(self.place)
+        label = self.place
         # Every `Avatar` line counts, used or not: none of those pictures may be published.
         self.named_avatars: list[str] = all_values((metadata or {}).get("avatar"))
         settings = kwargs.get("settings")
@@ -79,21 +150,33 @@ class Member(FixedUrls, Content):
             if group_slug(group, self.settings):
                 self.group_names.append(group)
             else:
-                logger.warning("%s: group %r has no usable slug; left out", label, group)
+                warn(logger, label, f"group {group!r} has no usable slug; left out", "Groups")
         self.groups: list[Group] = []
         # Filled in once per build by `relations.link_community`, newest first.
         self.events: list[Event] = []
         self.articles: list[Any] = []
 
+    @property
+    def in_data_file(self) -> bool:
+        """A member from a row of a data file, which is the source of many members."""
+        return self.place.line is not None or self.place.row is not None
+
     def __repr__(self) -> str:
         return f"<Member {self.slug}>"
 
 
-class Event(FixedUrls, Content):
+class Event(FixedUrls):
     """One event file with its attendee list (member slugs, in the order given)."""
 
     mandatory_properties = ("title", "date")
     default_template = "event"
+    # Set by Pelican's Content from the metadata (`End` made a date by the reader).
+    slug: str
+    title: str
+    date: datetime.datetime
+    date_format: str
+    end: datetime.datetime | None
+    source_path: str
 
     def __init__(self, content: str, metadata: dict[str, Any] | None = None, **kwargs: Any):
         source_path = kwargs.get("source_path")
@@ -103,7 +186,7 @@ class Event(FixedUrls, Content):
         self.attendee_slugs: list[str] = unique(split_list(self.metadata.get("attendees", "")))
         # Members and guests (attendees.Guest), in order; attendees who asked not to be listed
         # are only counted.
-        self.attendees: list[Any] = []
+        self.attendees: list[Person] = []
         self.unlisted_count = 0
         self.attendees_file: str = str(self.metadata.get("attendees-file", "")).strip()
         self.group_name: str = str(self.metadata.get("group", "")).strip()
@@ -126,7 +209,7 @@ class Event(FixedUrls, Content):
     @functools.cached_property
     def locale_end_date(self) -> str | None:
         """The last day in the site's date format, when the event lasts several days."""
-        return self.end.strftime(self.date_format) if self.end_iso else None
+        return self.end.strftime(self.date_format) if self.end and self.end_iso else None
 
     @property
     def attendee_count(self) -> int:
@@ -141,17 +224,17 @@ class Group(URLWrapper):
     """A regional or topic group; its URLs come from GROUP_URL / GROUP_SAVE_AS."""
 
     def __init__(self, name: str, settings: dict[str, Any]):
-        super().__init__(name, settings)
+        super().__init__(name, settings)  # type: ignore[no-untyped-call]  # Pelican's own
         self.members: list[Member] = []
         self.events: list[Event] = []  # newest first, filled in by `relations.link_community`
 
 
-def gravatar_email(raw: Any, label: str) -> str | None:
+def gravatar_email(raw: Any, label: Place | str) -> str | None:
     """The trimmed address for the Gravatar hash, or None (with a warning naming `label`, never
     the value: logs end up in CI output, and it may be someone's real address)."""
     email = str(raw or "").strip()
     if email and not _EMAIL.fullmatch(email):
-        logger.warning("%s: Email is not an e-mail address; Gravatar is not asked", label)
+        warn(logger, label, "Email is not an e-mail address; Gravatar is not asked", "Email")
         return None
     return email or None
 
@@ -174,7 +257,7 @@ def all_values(raw: Any) -> list[str]:
     return [str(value).strip() for value in values if value is not None and str(value).strip()]
 
 
-def one_value_each(metadata: dict[str, Any], source_path: str | None) -> dict[str, Any]:
+def one_value_each(metadata: dict[str, Any], source_path: Place | str | None) -> dict[str, Any]:
     """The metadata with each text field given several times (a repeated or continued line)
     made one: list fields join all values, any other keeps the first, with a warning."""
     result = dict(metadata)
@@ -186,13 +269,9 @@ def one_value_each(metadata: dict[str, Any], source_path: str | None) -> dict[st
             continue
         result[key] = value[0] if value else ""
         if len(set(value)) > 1:
-            logger.warning(
-                "%s: %s is given %d times; using the first, %r",
-                source_path,
-                key.title(),
-                len(value),
-                value[0],
-            )
+            field = key.title()
+            message = f"{field} is given {len(value)} times; using the first, {value[0]!r}"
+            warn(logger, source_path, message, field)
     return result
 
 
@@ -206,7 +285,7 @@ SOCIAL_FIELDS: dict[Source, Any] = {
 
 
 def checked_sources(
-    metadata: dict[str, Any], source_path: str | None, sources: Collection[str] = ()
+    metadata: dict[str, Any], source_path: Place | str, sources: Collection[str] = ()
 ) -> dict[str, Any]:
     """The metadata with `GitHub` as a bare user name (or gone when it names none).
 
@@ -218,14 +297,14 @@ def checked_sources(
         if source in sources and source.value in metadata:
             problem = read(metadata[source.value])[1]
             if problem:
-                logger.warning("%s: %s", source_path, problem)
+                warn(logger, source_path, problem, source.value.title())
     problem = gravatar_consent(metadata.get("gravatar"))[1]
     if problem:
-        logger.warning("%s: %s", source_path, problem)
+        warn(logger, source_path, problem, "Gravatar")
     if "github" in metadata:
         user, problem = github_user(metadata["github"])
         if problem:
-            logger.warning("%s: %s", source_path, problem)
+            warn(logger, source_path, problem, "GitHub")
         if user:
             metadata["github"] = user
         else:
@@ -251,27 +330,25 @@ def safe_slug(slug: Any, source_path: str | None) -> str:
     fallback = file_slug(source_path)
     if slug is None or not str(slug).strip():
         return fallback
-    slug = str(slug).strip()
-    if _UNSAFE_SLUG.search(slug):
-        logger.warning(
-            "%s: Slug %r is not usable in a URL; using %r",
-            source_path,
-            slug,
-            fallback,
-        )
+    text = str(slug).strip()
+    if UNSAFE_SLUG.search(text):
+        message = f"Slug {text!r} is not usable in a URL; using {fallback!r}"
+        warn(logger, source_path, message, "Slug")
         return fallback
-    return slug
+    return text
 
 
 def group_slug(name: str, settings: dict[str, Any]) -> str:
     """The slug a group page gets, as `Group.slug` computes it (without its warning)."""
-    return slugify(
-        name,
-        regex_subs=settings.get(
-            "GROUP_REGEX_SUBSTITUTIONS", settings.get("SLUG_REGEX_SUBSTITUTIONS", [])
-        ),
-        preserve_case=settings.get("SLUGIFY_PRESERVE_CASE", False),
-        use_unicode=settings.get("SLUGIFY_USE_UNICODE", False),
+    return str(
+        slugify(
+            name,
+            regex_subs=settings.get(
+                "GROUP_REGEX_SUBSTITUTIONS", settings.get("SLUG_REGEX_SUBSTITUTIONS", [])
+            ),
+            preserve_case=settings.get("SLUGIFY_PRESERVE_CASE", False),
+            use_unicode=settings.get("SLUGIFY_USE_UNICODE", False),
+        )
     )
 
 

@@ -9,6 +9,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
+from ..diagnostics import Place
+
 # Pelican's own content, written before our pages: none of ours may take its place.
 PELICAN_CONTENT = ("articles", "drafts", "hidden_articles", "pages", "hidden_pages", "draft_pages")
 
@@ -20,7 +22,7 @@ class PageClaim:
 
     save_as: str
     owner: Any
-    origin: str
+    origin: Place | str
 
 
 def output_key(save_as: str) -> str:
@@ -30,13 +32,13 @@ def output_key(save_as: str) -> str:
 
 def clashing_claims(
     claims: Iterable[PageClaim], taken: dict[str, str]
-) -> list[tuple[PageClaim, str]]:
+) -> list[tuple[PageClaim, Place | str]]:
     """The claims that would overwrite an earlier page, each with the origin of that page.
 
     `taken` maps the paths already written (Pelican's own pages) to their files; the first
     claim of a path wins, and a claim without a path (an empty SAVE_AS) writes nothing.
     """
-    owners = dict(taken)
+    owners: dict[str, Place | str] = dict(taken)
     clashes = []
     for claim in claims:
         if not claim.save_as:

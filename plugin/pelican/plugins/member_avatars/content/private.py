@@ -7,10 +7,11 @@ setting, the row and the slug only.
 from __future__ import annotations
 
 import os
-from typing import Any
 
+from ..diagnostics import warn
 from ..log import get_logger
-from .models import is_email
+from .fields import first_text
+from .models import Person, is_email
 from .tables import read_table
 
 logger = get_logger(__name__)
@@ -31,30 +32,25 @@ class PrivateData:
         if not path:
             return cls()
         if not os.path.isfile(path):
-            logger.warning("%s: %s does not exist; no private data used", SETTING, path)
+            warn(logger, SETTING, f"{path} does not exist; no private data used")
             return cls()
         table = read_table(path, "members")
         for _, problem in table.problems:
-            logger.warning("%s: %s %s", SETTING, path, problem)
+            warn(logger, SETTING, f"{path} {problem}")
         emails: dict[str, str] = {}
         for row in table.rows:
-            slug = _text(row.fields.get("slug"))
-            email = _text(row.fields.get("email"))
+            slug = first_text(row.fields.get("slug"))
+            email = first_text(row.fields.get("email"))
             if not slug:
-                logger.warning("%s: %s, %s: no Slug; row skipped", SETTING, path, row.place)
+                warn(logger, SETTING, f"{row.place_in(path)}: no Slug; row skipped")
             elif not is_email(email):
-                logger.warning(
-                    "%s: %s, %s: the Email of %r is not an e-mail address; row skipped",
-                    SETTING,
-                    path,
-                    row.place,
-                    slug,
-                )
+                message = f"the Email of {slug!r} is not an e-mail address; row skipped"
+                warn(logger, SETTING, f"{row.place_in(path)}: {message}")
             else:
                 emails.setdefault(slug, email.strip())
         return cls(emails)
 
-    def apply(self, person: Any) -> None:
+    def apply(self, person: Person) -> None:
         """Give `person` (a member or guest) the address for its slug, if there is one."""
         email = self.emails.get(person.slug)
         if email is not None:
@@ -64,12 +60,4 @@ class PrivateData:
     def warn_unknown(self, known: set[str]) -> None:
         """A warning, with the slug only, for each row that names no member or guest."""
         for slug in sorted(set(self.emails) - self.used - known):
-            logger.warning(
-                "%s: slug %r names no member or guest; its row is not used", SETTING, slug
-            )
-
-
-def _text(value: Any) -> str:
-    if isinstance(value, list):
-        value = value[0] if value else ""
-    return str(value or "").strip()
+            warn(logger, SETTING, f"slug {slug!r} names no member or guest; its row is not used")

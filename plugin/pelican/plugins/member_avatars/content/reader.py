@@ -9,21 +9,25 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable
-from typing import Any
+from typing import Any, TypeVar, cast
 
+from pelican.contents import Content
 from pelican.utils import get_date, order_content
 
+from ..diagnostics import Place, warn
 from ..log import get_logger
+from ..settings.choices import TABLE_EXTENSIONS
 from ..settings.config import config_of
 from .attendees import Guest, add_file_attendees, attendee_file_path
 from .datafiles import DataFileReader
 from .fields import upload_spellings
-from .models import Event, Member, name_sort_key
+from .models import Event, Member, Person, name_sort_key
 from .private import PrivateData
-from .tables import TABLE_EXTENSIONS, is_table
+from .tables import is_table
 
 logger = get_logger(__name__)
-Accept = Callable[[Any], None]
+Accept = Callable[[Person], None]
+ContentT = TypeVar("ContentT", Member, Event)
 
 
 class Roster:
@@ -51,19 +55,20 @@ class Roster:
         files = self.generator.get_files(list(self.config.member_paths), extensions=extensions)
         return sorted((path, is_table(path)) for path in files)
 
-    def read_file(self, path: str, content_class: type) -> Any | None:
+    def read_file(self, path: str, content_class: type[ContentT]) -> ContentT | None:
         try:
-            return self.generator.readers.read_file(
+            content: ContentT = self.generator.readers.read_file(
                 base_path=self.path,
                 path=path,
                 content_class=content_class,
                 context=self.generator.context,
             )
+            return content
         except (OSError, ValueError, TypeError, KeyError) as exc:
-            logger.warning("%s: could not be read: %s", path, exc)
+            warn(logger, path, f"could not be read: {exc}")
             return None
 
-    def members_of(self, path: str, is_data: bool) -> list[tuple[str, Member]]:
+    def members_of(self, path: str, is_data: bool) -> list[tuple[Place, Member]]:
         """The members of one file, each with the place warnings name ("x.csv, line 4")."""
         if not is_data:
             member = self.read_file(path, Member)
@@ -71,19 +76,19 @@ class Roster:
                 return []
             if not getattr(member, "name", None):
                 self.note_avatars(member)
-                logger.warning("%s: no Name (or Title); member skipped", path)
+                warn(logger, path, "no Name (or Title); member skipped")
                 return []
-            return [(path, member)]
+            return [(Place(path), member)]
         members, problems = self.data_files.members(os.path.join(self.path, path), path)
         for row, problem in problems:
-            logger.warning("%s: %s", f"{path}, {row.place}" if row else path, problem)
-        return [(member.origin, member) for member in members]
+            warn(logger, row.place_in(path) if row else path, problem)
+        return [(member.place, member) for member in members]
 
     def read_members(self, accepted: Accept | None = None) -> list[Member]:
         """The members, sorted by name; `accepted` is called with each one as soon as it is read
         (the first of two with one slug wins, so each is final when it is accepted)."""
-        by_slug: dict[str, Any] = {}
-        origins: dict[str, str] = {}
+        by_slug: dict[str, Member] = {}
+        origins: dict[str, Place] = {}
         for path, is_data in self.member_sources():
             for origin, member in self.members_of(path, is_data):
                 self.note_avatars(member)
@@ -94,43 +99,47 @@ class Roster:
                     accepted(member)
         return sorted(by_slug.values(), key=lambda member: name_sort_key(member.name))
 
-    def note_avatars(self, person: Any) -> None:
+    def note_avatars(self, person: Person) -> None:
         folder = os.path.dirname(person.source_path)
         self.named_avatars += [(folder, named) for named in person.named_avatars]
 
     # --- events -----------------------------------------------------------------------------
-    def read_events(self, members_by_slug: dict[str, Member], new_guest: Accept | None = None):
+    def read_events(
+        self, members_by_slug: dict[str, Member], new_guest: Accept | None = None
+    ) -> list[Event]:
         """The events, newest first, with their attendees (members, then guests of their
         attendee files); `new_guest` is called with each guest as soon as it is read."""
-        events = []
-        by_slug: dict[str, Any] = {}
-        origins: dict[str, str] = {}
+        events: list[Event] = []
+        by_slug: dict[str, Event] = {}
+        origins: dict[str, Place] = {}
         for path in sorted(self.generator.get_files(list(self.config.event_paths))):
             event = self.read_file(path, Event)
             if event is None:
                 continue
             missing = [key for key in ("title", "date") if not getattr(event, key, None)]
             if missing:
-                logger.warning("%s: no %s; event skipped", path, " or ".join(missing).title())
+                warn(logger, path, f"no {' or '.join(missing).title()}; event skipped")
                 continue
-            if not first_with_slug(path, event, by_slug, origins):
+            if not first_with_slug(Place(path), event, by_slug, origins):
                 continue
             if event.end:
                 try:
                     event.end = get_date(str(event.end))
                 except ValueError:
-                    logger.warning("%s: End %r is not a date", path, event.end)
+                    warn(logger, path, f"End {event.end!r} is not a date", "End")
                     event.end = None
             for slug in event.attendee_slugs:
                 member = members_by_slug.get(slug)
                 if member is None:
-                    logger.warning("%s: attendee %r is not a member; left out", path, slug)
+                    message = f"attendee {slug!r} is not a member; left out"
+                    warn(logger, path, message, "Attendees")
                 else:
                     event.attendees.append(member)
             if event.attendees_file:
                 self.read_attendee_file(event, members_by_slug, new_guest)
             events.append(event)
-        return order_content(events, "reversed-date")
+        ordered = order_content(list[Content](events), "reversed-date")
+        return cast("list[Event]", ordered)  # the same events, newest first
 
     def read_attendee_file(
         self, event: Event, members_by_slug: dict[str, Member], new_guest: Accept | None
@@ -165,18 +174,14 @@ class Roster:
 
 
 def first_with_slug(
-    origin: str, item: Any, by_slug: dict[str, Any], origins: dict[str, str]
+    origin: Place, item: ContentT, by_slug: dict[str, ContentT], origins: dict[str, Place]
 ) -> bool:
     """Keep `item` unless an earlier one (by file path, then row) has its slug; warn naming
     both places."""
     first = by_slug.setdefault(item.slug, item)
     if first is not item:
-        logger.warning(
-            "%s: slug %r is already used by %s; keeping the first",
-            origin,
-            item.slug,
-            origins[item.slug],
-        )
+        message = f"slug {item.slug!r} is already used by {origins[item.slug]}; keeping the first"
+        warn(logger, origin, message, "Slug")
         return False
     origins[item.slug] = origin
     return True

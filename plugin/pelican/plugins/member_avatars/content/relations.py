@@ -11,9 +11,10 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from typing import Any
 
-from .models import Event, Group, Member, name_sort_key
+from .models import Event, Group, Member, Person, name_sort_key
 
-MemberFor = Callable[[Any], Member | None]
+# The theme API's look-up: a member (or a guest) for an author, by slug, then by name.
+MemberFor = Callable[[object], Person | None]
 
 
 def newest_first(items: Iterable[Any]) -> list[Any]:
@@ -51,8 +52,9 @@ def link_events(members: list[Member], events: list[Event]) -> None:
     by_slug = {member.slug: member for member in members}
     for event in newest_first(events):
         for attendee in event.attendees:
-            if by_slug.get(attendee.slug) is attendee and event not in attendee.events[-1:]:
-                attendee.events.append(event)
+            member = by_slug.get(attendee.slug)
+            if member is attendee and event not in member.events[-1:]:
+                member.events.append(event)
         if event.group is not None:
             event.group.events.append(event)
 
@@ -72,7 +74,7 @@ def link_articles(articles: Iterable[Any], member_for: MemberFor) -> None:
         for author in authors_of(article):
             member = member_for(author)
             # Two authors who are one member ("Ada", "ada"): the article is listed once.
-            if member is not None and article not in member.articles[-1:]:
+            if isinstance(member, Member) and article not in member.articles[-1:]:
                 member.articles.append(article)
 
 

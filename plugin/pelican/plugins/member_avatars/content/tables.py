@@ -18,21 +18,32 @@ from typing import Any
 
 import yaml
 
+from ..diagnostics import Place
+from ..settings.choices import TABLE_EXTENSIONS
+
 # Large enough for a 100,000-row export; small enough that no file can exhaust memory.
 MAX_TABLE_BYTES = 16 * 1024 * 1024
-TABLE_EXTENSIONS = ("yaml", "yml", "json", "csv")  # as Pelican's get_files takes them
 # Strings only: no tag is constructed, no implicit type resolved (C parser when available).
 _YAML_LOADER = getattr(yaml, "CBaseLoader", yaml.BaseLoader)
 
 
 @dataclass(frozen=True)
 class Row:
-    """One row: `place` names it in warnings ("line 4" in a CSV, "row 2" in YAML/JSON);
-    `line` is its line number where the format has one; `fields` has lower-case keys."""
+    """One row: `line` is the line it starts on in a CSV, `row` its position in a YAML or JSON
+    list (from 1), the other None; `fields` has lower-case keys."""
 
-    place: str
     line: int | None
+    row: int | None
     fields: dict[str, Any]
+
+    @property
+    def place(self) -> str:
+        """As warnings name it: "line 4" in a CSV, "row 2" in YAML/JSON."""
+        return f"line {self.line}" if self.line is not None else f"row {self.row}"
+
+    def place_in(self, file: str) -> Place:
+        """Where the row is, in `file` (as warnings name the file)."""
+        return Place(file, self.line, self.row)
 
 
 @dataclass
@@ -111,7 +122,7 @@ def mapping_rows(document: Any, list_key: str, table: Table) -> Table:
             continue
         fields, problems = text_fields(item)
         table.problems += [(None, f"{place}: {problem}") for problem in problems]
-        table.rows.append(Row(place, None, fields))
+        table.rows.append(Row(None, number, fields))
     return table
 
 
@@ -123,7 +134,7 @@ def text_fields(item: dict[Any, Any]) -> tuple[dict[str, Any], list[str]]:
     problems = []
     for key, value in item.items():
         name = str(key).strip().lower()
-        text = scalar_text(value)
+        text: str | list[str] | None = scalar_text(value)
         if text is None and isinstance(value, list):
             items = [scalar_text(element) for element in value]
             text = [element for element in items if element] if None not in items else None
@@ -164,7 +175,7 @@ def csv_rows(text: str, table: Table) -> Table:
             for name, cell in zip(header, cells, strict=False):
                 if name and cell.strip() and name not in fields:
                     fields[name] = cell.strip()
-            table.rows.append(Row(f"line {start}", start, fields))
+            table.rows.append(Row(start, None, fields))
     except csv.Error as exc:
         table.problems.append((reader.line_num, f"is not valid CSV ({exc}); not read"))
         table.rows.clear()

@@ -122,7 +122,9 @@ def _font(size: int) -> ImageFont.FreeTypeFont | ImageFont.ImageFont:
     # Pillow >= 10.1 with FreeType bundles a scalable font; older builds get the bitmap font.
     # Loading it costs milliseconds, so each thread keeps its own (a FreeType face is not
     # meant to be shared between threads).
-    fonts = getattr(_FONTS, "by_size", None)
+    fonts: dict[int, ImageFont.FreeTypeFont | ImageFont.ImageFont] | None = getattr(
+        _FONTS, "by_size", None
+    )
     if fonts is None:
         fonts = _FONTS.by_size = {}
     if size not in fonts:

@@ -14,7 +14,7 @@ import threading
 import warnings
 from collections.abc import Iterable
 
-from PIL import Image, ImageOps
+from PIL import Image, ImageOps, UnidentifiedImageError
 
 from .encode import check_format, encode_sizes
 
@@ -80,7 +80,7 @@ def open_image(data: bytes, max_pixels: int) -> Image.Image:
         raise ImageRejected("SVG is not accepted")
     try:
         img = _open_header(data)
-    except Image.UnidentifiedImageError:
+    except UnidentifiedImageError:
         raise ImageRejected("not an image") from None
     except _DECODE_ERRORS as exc:
         raise ImageRejected(_decode_reason(exc)) from None

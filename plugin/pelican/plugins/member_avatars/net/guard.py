@@ -14,13 +14,16 @@ The technique is the one of requests-hardened and of Microsoft's AntiSSRF librar
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any, cast
 
 import requests
 from requests.adapters import HTTPAdapter
 from requests.structures import CaseInsensitiveDict
 
 from .addresses import AddressRefused
+
+if TYPE_CHECKING:  # the types-requests stubs' names for what the adapter builds
+    from requests.adapters import _HostParams, _PoolKwargs
 
 # (host, port) -> whether the host is exempt from the address check (AVATAR_ALLOWED_HOSTS).
 Exempt = Callable[[str, int], bool]
@@ -55,7 +58,7 @@ class PinnedAdapter(HTTPAdapter):
         request: requests.PreparedRequest,
         verify: bool | str,
         cert: str | tuple[str, str] | None = None,
-    ) -> tuple[dict[str, Any], dict[str, Any]]:
+    ) -> tuple[_HostParams, _PoolKwargs]:
         host_params, pool_kwargs = super().build_connection_pool_key_attributes(
             request, verify, cert
         )
@@ -77,9 +80,11 @@ class PinnedAdapter(HTTPAdapter):
         request.headers = headers
         if scheme == "https":
             # The certificate must match the name, and the server learns the name (SNI):
-            # without these, urllib3 would check the certificate against the address.
-            pool_kwargs["server_hostname"] = name
-            pool_kwargs["assert_hostname"] = name
+            # without these, urllib3 would check the certificate against the address. (Both
+            # are urllib3 pool arguments the stubs' TypedDict does not list.)
+            tls = cast("dict[str, Any]", pool_kwargs)
+            tls["server_hostname"] = name
+            tls["assert_hostname"] = name
         host_params["host"] = f"[{address}]" if ":" in address else address
         return host_params, pool_kwargs
 

@@ -11,7 +11,7 @@ backslash, whitespace or a control character.
 from __future__ import annotations
 
 import unicodedata
-from collections.abc import Set as AbstractSet
+from collections.abc import Set
 from dataclasses import dataclass
 from urllib.parse import urljoin, urlsplit
 
@@ -36,7 +36,7 @@ class Target:
         host = f"[{self.host}]" if ":" in self.host else self.host
         return f"{host}:{self.port}"
 
-    def allowed_by(self, allowed_hosts: AbstractSet[str]) -> bool:
+    def allowed_by(self, allowed_hosts: Set[str]) -> bool:
         """An entry without a port allows any port; entries are lower-case."""
         return bool({self.host, f"[{self.host}]", self.name} & allowed_hosts)
 
@@ -69,7 +69,7 @@ def odd_character(text: str) -> str:
     return ""
 
 
-def refusal(url: str, allowed_hosts: AbstractSet[str], open_hosts: bool = False) -> str:
+def refusal(url: str, allowed_hosts: Set[str], open_hosts: bool = False) -> str:
     """Why `url` may not be requested, or "" when it may. `allowed_hosts` are lower-case.
 
     `open_hosts`: a host outside `allowed_hosts` may be asked on its scheme's usual port,

@@ -1,5 +1,6 @@
-"""The closed sets of values some settings choose from: the avatar sources and the image
-formats. The bottom of the settings layer: imports nothing."""
+"""The closed sets of values the plugin chooses from: the avatar sources, the image formats, the
+extensions of data files and the words that mean yes. The bottom of the settings layer: imports
+nothing."""
 
 from __future__ import annotations
 
@@ -39,3 +40,9 @@ class Source(StrEnum):
 
 
 FORMATS = {"webp": "image/webp", "png": "image/png", "jpeg": "image/jpeg"}
+
+# Files of many rows (member data, attendee and private-data files), as Pelican's get_files
+# takes extensions: without the dot.
+TABLE_EXTENSIONS = ("yaml", "yml", "json", "csv")
+# Only a clear yes counts as one (AVATAR_OFFLINE=1, `Gravatar: yes`); anything else is a no.
+CLEAR_YES = frozenset({"yes", "true", "on", "1"})

@@ -13,6 +13,8 @@ import string
 from collections.abc import Callable, Mapping
 from typing import Any
 
+from .choices import TABLE_EXTENSIONS
+
 MAX_CSS_SIZE = 512
 MAX_DENSITY = 4
 MAX_PIXEL_SIZE = 1024
@@ -182,6 +184,6 @@ def optional_file(name: str, value: Any) -> str | None:
     if not isinstance(value, str | os.PathLike):
         raise SettingError(name, value, "None or the path of a YAML, JSON or CSV file")
     path = str(os.fspath(value)).strip()
-    if not path.lower().endswith((".yaml", ".yml", ".json", ".csv")):
+    if not path.lower().endswith(tuple(f".{ext}" for ext in TABLE_EXTENSIONS)):
         raise SettingError(name, value, "None or the path of a YAML, JSON or CSV file")
     return os.path.abspath(path)

@@ -26,7 +26,7 @@ from dataclasses import dataclass
 from types import MappingProxyType
 from typing import Any
 
-from .choices import FORMATS, Source
+from .choices import CLEAR_YES, FORMATS, Source
 from .rules import (
     MAX_DENSITY,
     MAX_SECONDS,
@@ -268,7 +268,6 @@ class AvatarConfig:
 BY_NAME: dict[str, Setting] = {setting.name: setting for setting in SETTINGS}
 DEFAULTS: dict[str, Any] = {setting.name: setting.default for setting in SETTINGS}
 RULES: dict[str, Callable[[str, Any], Any]] = {setting.name: setting.rule for setting in SETTINGS}
-YES = {"1", "true", "yes", "on"}
 
 
 def apply_defaults(settings: Mapping[str, Any]) -> dict[str, Any]:
@@ -282,7 +281,7 @@ def apply_defaults(settings: Mapping[str, Any]) -> dict[str, Any]:
         merged["AVATAR_CACHE_PATH"] = os.path.join(merged.get("CACHE_PATH", "cache"), "avatars")
     if os.environ.get("MEMBER_PRIVATE_DATA") is not None:
         merged["MEMBER_PRIVATE_DATA"] = os.environ["MEMBER_PRIVATE_DATA"]
-    if os.environ.get("AVATAR_OFFLINE", "").strip().lower() in YES:
+    if os.environ.get("AVATAR_OFFLINE", "").strip().lower() in CLEAR_YES:
         merged["AVATAR_OFFLINE"] = True
     return merged
 
