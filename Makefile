@@ -5,8 +5,10 @@ BIN := $(VENV)/bin
 SITE_STAMP := $(VENV)/.installed-site
 # Everything for development on top: the test and benchmark tools.
 STAMP := $(VENV)/.installed
+# The documentation tools (Sphinx, MyST, Furo).
+DOCS_STAMP := $(VENV)/.installed-docs
 
-.PHONY: html seed publish test devserver bench clean
+.PHONY: html seed publish test devserver bench docs dist clean
 
 $(SITE_STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -16,6 +18,10 @@ $(SITE_STAMP): pyproject.toml
 $(STAMP): $(SITE_STAMP)
 	$(BIN)/python -m pip install --quiet -e '.[test,bench]'
 	touch $(STAMP)
+
+$(DOCS_STAMP): $(SITE_STAMP)
+	$(BIN)/python -m pip install --quiet -e '.[docs]'
+	touch $(DOCS_STAMP)
 
 # The example members' Mastodon and Codeberg answers, from committed fixtures: no request.
 seed: $(SITE_STAMP)
@@ -37,8 +43,18 @@ test: $(STAMP)
 	$(BIN)/python -m mypy
 	$(BIN)/python -m pytest --cov --cov-report=term --cov-fail-under=95
 
+# Warnings are errors: a link to a page or section of the docs that does not exist fails.
+docs: $(DOCS_STAMP)
+	$(BIN)/sphinx-build -W --keep-going -q -b html docs docs/_build/html
+
+# The sdist and the wheel, as they would be uploaded, checked with twine.
+dist: $(STAMP)
+	rm -rf dist
+	$(BIN)/python -m build --outdir dist .
+	$(BIN)/twine check --strict dist/*
+
 bench: $(STAMP)
 	$(BIN)/python bench/run.py $(BENCH_ARGS)
 
 clean:
-	rm -rf output cache .pytest_cache
+	rm -rf output cache .pytest_cache dist docs/_build

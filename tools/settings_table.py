@@ -1,5 +1,5 @@
 """Print the documented settings table (Markdown), one line per row of the plugin's settings
-table, for the settings section of the docs:
+table, for the settings reference (docs/settings.md):
 
     python tools/settings_table.py
 """

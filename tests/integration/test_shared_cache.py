@@ -93,7 +93,9 @@ def start_build(site: Site) -> subprocess.Popen:
 
 @pytest.mark.parametrize("after_requests", [1, 3])
 def test_build_killed_mid_fetch_leaves_a_usable_cache(site, avatar_server, caplog, after_requests):
-    community(site, avatar_server, "cache/avatars")
+    # An absolute path: the killed build runs in the site's folder, the rebuild in this process,
+    # whose working directory is the checkout (a relative path would fill its cache/ folder).
+    community(site, avatar_server, str(site.cache / "avatars"))
     avatar_server.latency = 0.4
     process = start_build(site)
     try:

@@ -85,7 +85,7 @@ def test_profile_avatar_keeps_the_name_as_alt(built):
 
 
 SITEURL = "https://example.org/community"
-# The README's recipe: stock themes print MENUITEMS links as they are, so they are made
+# The recipe of docs/theme-api.md: stock themes print MENUITEMS links as they are, so they are made
 # absolute from SITEURL in the settings file.
 MENUITEMS = [("Members", f"{SITEURL}/members/"), ("Events", f"{SITEURL}/events/")]
 

@@ -4,9 +4,12 @@ The layers themselves are checked by import-linter (`lint-imports`, run by `make
 test finds what layers cannot: a cycle between two modules of one subpackage.
 """
 
+from pathlib import Path
+
 import grimp
 
 PACKAGE = "pelican.plugins.member_avatars"
+ARCHITECTURE_PAGE = Path(__file__).resolve().parents[2] / "docs" / "architecture.md"
 
 
 def test_no_import_cycle_anywhere_in_the_package():
@@ -27,3 +30,16 @@ def test_the_package_is_split_into_subpackages_by_role():
         if graph.find_children(module)
     }
     assert subpackages == {"avatars", "cache", "commands", "content", "images", "net", "settings"}
+
+
+def test_the_architecture_page_names_every_module():
+    """The page's map of the package cannot drift: a new module must be placed on it."""
+    page = ARCHITECTURE_PAGE.read_text(encoding="utf-8")
+    graph = grimp.build_graph(PACKAGE)
+    leaves = {
+        module.rsplit(".", 1)[1]
+        for module in graph.modules
+        if module != PACKAGE and not graph.find_children(module)
+    }
+    missing = sorted(leaf for leaf in leaves if f"{leaf}.py" not in page)
+    assert missing == []

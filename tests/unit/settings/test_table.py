@@ -16,7 +16,7 @@ from pelican.plugins.member_avatars.settings.table import (
 )
 
 # The page whose settings table documents every setting (one path to change when it moves).
-DOCUMENTED_IN = Path(__file__).parents[3] / "README.md"
+DOCUMENTED_IN = Path(__file__).parents[3] / "docs" / "settings.md"
 ROW = re.compile(r"^\| `(?P<name>[A-Z_]+)` \| `(?P<default>[^`]*)` \|")
 
 

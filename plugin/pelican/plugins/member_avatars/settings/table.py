@@ -1,14 +1,14 @@
 """Every plugin setting, once: its default, its rule, the `AvatarConfig` field it fills and a
 one-line doc, in `SETTINGS`. Everything else follows from it: `DEFAULTS`, `RULES`,
-`apply_defaults`, `config.normalised`, `config.make_config`, and the README's settings table
-(`markdown_table`, printed by tools/settings_table.py; tests/unit/settings/test_table.py checks
-the README against it).
+`apply_defaults`, `config.normalised`, `config.make_config`, and the table of the settings
+reference, docs/settings.md (`markdown_table`, printed by tools/settings_table.py;
+tests/unit/settings/test_table.py checks the page against it).
 
 To add a setting:
 1. add its row to `SETTINGS`: name, default, rule (a builder of rules.py), the `AvatarConfig`
    field it fills, a one-line doc, and a `convert` when the field's type is not the rule's;
 2. add that field to `AvatarConfig`, just below, with its type;
-3. paste the line `python tools/settings_table.py` prints for it into the README's table.
+3. paste the line `python tools/settings_table.py` prints for it into docs/settings.md.
 The tests of tests/unit/settings fail until the three agree.
 
 Nothing writes into Pelican's settings but the defaults of the `pelican_reads` rows: Pelican
@@ -57,7 +57,7 @@ def keep(value: Any) -> Any:
 class Setting:
     """One setting: `rule` checks and normalises the user's value (or `default`), `convert`
     turns that into the value of the `AvatarConfig` field `field`. `shown` is the default as
-    the README shows it, when not the default itself."""
+    the settings reference shows it, when not the default itself."""
 
     name: str
     default: Any
@@ -287,7 +287,8 @@ def apply_defaults(settings: Mapping[str, Any]) -> dict[str, Any]:
 
 
 def shown_default(setting: Setting) -> str:
-    """The default as the README shows it: Python's spelling, strings in double quotes."""
+    """The default as the settings reference shows it: Python's spelling, strings in double
+    quotes."""
     if setting.shown:
         return setting.shown
     value = setting.default
@@ -299,7 +300,7 @@ def shown_default(setting: Setting) -> str:
 
 
 def markdown_table() -> str:
-    """The README's settings table, one line per setting."""
+    """The settings table of docs/settings.md, one line per setting."""
     lines = ["| setting | default | meaning |", "|---|---|---|"]
     for setting in SETTINGS:
         lines.append(f"| `{setting.name}` | `{shown_default(setting)}` | {setting.doc} |")
