@@ -8,7 +8,7 @@ STAMP := $(VENV)/.installed
 # The documentation tools (Sphinx, MyST, Furo).
 DOCS_STAMP := $(VENV)/.installed-docs
 
-.PHONY: html html-de publish test devserver bench catalogs docs dist clean
+.PHONY: html html-de seed publish test devserver bench catalogs docs dist clean
 
 $(SITE_STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -23,18 +23,22 @@ $(DOCS_STAMP): $(SITE_STAMP)
 	$(BIN)/python -m pip install --quiet -e '.[docs]'
 	touch $(DOCS_STAMP)
 
-html: $(SITE_STAMP)
+# The example members' Mastodon and Codeberg answers, from committed fixtures: no request.
+seed: $(SITE_STAMP)
+	$(BIN)/python tools/seed_example_avatars.py pelicanconf.py
+
+html: seed
 	$(BIN)/pelican content -s pelicanconf.py -o output
 
 # The example site in German (pelicanconf_de.py), under de/ of the same output folder.
-html-de: $(SITE_STAMP)
+html-de: seed
 	$(BIN)/pelican content -s pelicanconf_de.py -o output/de
 
 # The site as deployed (publishconf.py: absolute SITEURL, feeds, avatars fetched online).
 publish: $(SITE_STAMP)
 	$(BIN)/pelican content -s publishconf.py -o output
 
-devserver: $(SITE_STAMP)
+devserver: seed
 	$(BIN)/pelican content -s pelicanconf.py -o output --autoreload --listen
 
 test: $(STAMP)

@@ -43,6 +43,11 @@ CACHE_PATH = "cache"
 # offline mode back on for a single build.
 AVATAR_OFFLINE = True
 
+# Members' Mastodon and Codeberg avatars too, tried after an upload and before Gravatar.
+# Offline, they come from the cache, which `make html` fills from committed fixtures
+# (tools/seed_example_avatars.py): what social.example.net and Codeberg would answer.
+AVATAR_SOURCES = ["upload", "mastodon", "codeberg", "gravatar", "github", "generated"]
+
 # Pages are in the menu of the theme; categories are reached through the archives.
 DISPLAY_PAGES_ON_MENU = True
 DISPLAY_CATEGORIES_ON_MENU = False

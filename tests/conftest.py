@@ -2,8 +2,9 @@ import pytest
 from checkout_guard import changes, snapshot
 from sitebuilder import Site
 
-# The `avatar_server` fixture: a local HTTP server that behaves like Gravatar and GitHub.
-pytest_plugins = ["avatar_server"]
+# `avatar_server`: a local HTTP server that behaves like Gravatar and GitHub; `social_server`
+# and `picture_host`: Mastodon, Bluesky, Codeberg, Libravatar and a picture host.
+pytest_plugins = ["avatar_server", "social_services"]
 
 CHECKOUT_BEFORE = pytest.StashKey[dict]()
 

@@ -62,6 +62,9 @@ def publish(checkout: Path, server: AvatarServer) -> subprocess.CompletedProcess
     overrides = {
         "AVATAR_GRAVATAR_URL": server.gravatar_url,
         "AVATAR_GITHUB_URL": server.github_url,
+        # The example members' Mastodon and Codeberg accounts: unknown to the local server.
+        "AVATAR_MASTODON_URL": server.base_url + "/api/v1/accounts/lookup?acct={user}",
+        "AVATAR_CODEBERG_URL": server.base_url + "/api/v1/users/{user}",
         "AVATAR_ALLOWED_HOSTS": [server.host],
         "AVATAR_RETRIES": 0,
     }

@@ -21,6 +21,10 @@ SERVICE_URLS = [
     re.compile(rb"gravatar\.com", re.IGNORECASE),
     re.compile(rb"githubusercontent", re.IGNORECASE),
     re.compile(rb"github\.com/[^/\s\"'<>]+\.png", re.IGNORECASE),
+    # Mastodon, Bluesky, Codeberg and Libravatar: their APIs and picture hosts.
+    re.compile(rb"/api/v1/(accounts|users)/", re.IGNORECASE),
+    re.compile(rb"xrpc/|cdn\.bsky\.app|/accounts/avatars/|codeberg\.org/avatars", re.IGNORECASE),
+    re.compile(rb"libravatar\.org", re.IGNORECASE),
 ]
 
 

@@ -37,7 +37,7 @@ class ScriptedFetcher:
         self.answers = list(answers)
         self.sent: list[tuple[str | None, str | None]] = []
 
-    def get(self, url, etag=None, last_modified=None):
+    def get(self, url, etag=None, last_modified=None, **options):
         self.sent.append((etag, last_modified))
         return self.answers.pop(0)
 

@@ -20,9 +20,15 @@ from pelican.plugins.member_avatars.settings.table import DEFAULTS
 CONFIG = config_of({**DEFAULTS, "PATH": "content"})
 
 
+PERSON_FIELDS = (
+    *("email_for_gravatar", "avatar", "github", "gravatar"),
+    *("mastodon", "bluesky", "codeberg", "libravatar"),
+)
+
+
 def member(**metadata):
     # What every Person has; a test gives the fields it is about.
-    fields = dict.fromkeys(("email_for_gravatar", "avatar", "github", "gravatar")) | metadata
+    fields = dict.fromkeys(PERSON_FIELDS) | metadata
     return SimpleNamespace(**fields)
 
 

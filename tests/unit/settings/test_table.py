@@ -60,10 +60,19 @@ def test_each_field_of_the_config_is_filled_by_the_table():
 
 def test_only_url_and_save_as_settings_are_pages():
     pages = {setting.name for setting in SETTINGS if setting.field == PAGES}
-    assert pages == {s.name for s in SETTINGS if s.name.endswith(("_URL", "_SAVE_AS"))} - {
+    services = {
+        s.name for s in SETTINGS if s.name.startswith("AVATAR_") and s.name.endswith("_URL")
+    }
+    assert services == {
         "AVATAR_GRAVATAR_URL",
         "AVATAR_GITHUB_URL",
+        "AVATAR_MASTODON_URL",
+        "AVATAR_BLUESKY_URL",
+        "AVATAR_CODEBERG_URL",
+        "AVATAR_LIBRAVATAR_URL",
     }
+    urls = {s.name for s in SETTINGS if s.name.endswith(("_URL", "_SAVE_AS"))}
+    assert pages == urls - services
 
 
 # AVATAR_CACHE_PATH's default is derived from CACHE_PATH at start.
@@ -83,8 +92,11 @@ def test_each_row_has_a_one_line_doc():
         assert "\n" not in setting.doc, setting.name
 
 
-def test_every_settable_source_is_a_default_and_the_avatar_url_is_not():
+def test_the_default_sources_stay_as_they_were_and_the_avatar_url_is_not_settable():
     settable = Source.settable()
     assert Source.AVATAR_URL not in settable
     default = next(s.default for s in SETTINGS if s.name == "AVATAR_SOURCES")
-    assert default == [source.value for source in settable]
+    assert default == ["upload", "gravatar", "github", "generated"]
+    # The sources a site adds: settable, not in the default.
+    added = {"mastodon", "bluesky", "codeberg", "libravatar"}
+    assert {source.value for source in settable} == set(default) | added

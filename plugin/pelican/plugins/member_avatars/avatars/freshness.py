@@ -18,7 +18,6 @@ class Action(Enum):
     SKIP = "skip"  # nothing cached and no request allowed: try the next source
 
 
-
 def decide(
     entry: Entry | None, failure: Failure | None, now: float, max_age: float, offline: bool
 ) -> Action:

@@ -1,4 +1,5 @@
-"""Remote avatars (Gravatar, GitHub) through the cache: at most one request per URL and build.
+"""Remote avatars (Gravatar, GitHub, Libravatar, the pictures APIs name) through the cache: at
+most one request per URL and build.
 
 `peek` answers from the cache alone (None: a request or an image is needed); `get` asks the
 server when the freshness decision says so and records the answer. Runs in worker threads:
@@ -86,25 +87,25 @@ class RemoteSource:
         self.now = now
         self.max_age = config.max_age
         self.retry_after = config.retry_after
-        self._once = OncePerKey()
+        self.once = OncePerKey()
 
     @property
     def offline(self) -> bool:
         return self.fetcher is None
 
-    def _look(self, url: str) -> tuple[Entry | None, Failure | None, Action]:
+    def look(self, url: str) -> tuple[Entry | None, Failure | None, Action]:
         entry = self.store.entry(url)
         failure = None if self.offline else self.store.failure(url)
         return entry, failure, decide(entry, failure, self.now, self.max_age, self.offline)
 
     def peek(self, url: str, label: str) -> SourceResult | None:
         """The answer the cache alone gives, or None when a request or an image is needed."""
-        if self._once.started(url):
+        if self.once.started(url):
             # Another member's worker asks this URL in this build (what is in the cache may be
             # its half-written answer): wait for that answer, as the pool's members do.
             return None
-        entry, failure, action = self._look(url)
-        settled = self._settled(entry, failure, action, label)
+        entry, failure, action = self.look(url)
+        settled = self.settled(entry, failure, action, label)
         if settled is not None:
             return settled
         if action is Action.USE and entry is not None:
@@ -114,7 +115,7 @@ class RemoteSource:
                 return SourceResult(images, How.CACHE)
         return None
 
-    def _settled(
+    def settled(
         self, entry: Entry | None, failure: Failure | None, action: Action, label: str
     ) -> SourceResult | None:
         """The answer when nothing is to be asked or rendered: a source skipped (offline, or
@@ -134,20 +135,21 @@ class RemoteSource:
         logger.debug("%s: failed before (%s), not asked again yet", label, failure.reason)
         return SourceResult(remembered_until=failure.until)
 
-    def get(self, url: str, label: str) -> SourceResult:
+    def get(self, url: str, label: str, open_hosts: bool = False) -> SourceResult:
         """The avatar at `url`; `label` names it in debug lines (never the URL: it may hold
-        an e-mail hash)."""
+        an e-mail hash). `open_hosts`: a URL a member file or an API answer names, whose host
+        is asked at public addresses when it is not in AVATAR_ALLOWED_HOSTS."""
         try:
-            return self._once.get(url, lambda: self._resolve(url, label))
+            return self.once.get(url, lambda: self._resolve(url, label, open_hosts))
         except encode.EncodeFailed as exc:
             # This machine's fault, not the server's: nothing is remembered as a failure.
             return SourceResult(
                 problem=f"could not encode the image here ({exc}); using the next source"
             )
 
-    def _resolve(self, url: str, label: str) -> SourceResult:
-        entry, failure, action = self._look(url)
-        settled = self._settled(entry, failure, action, label)
+    def _resolve(self, url: str, label: str, open_hosts: bool) -> SourceResult:
+        entry, failure, action = self.look(url)
+        settled = self.settled(entry, failure, action, label)
         if settled is not None:
             return settled
         if action is Action.USE and entry is not None:
@@ -161,12 +163,17 @@ class RemoteSource:
             entry = None
         revalidate = entry if action is Action.REVALIDATE else None
         logger.debug("%s: %s", label, "stale, revalidating" if revalidate else "fetching")
-        return self._ask(url, label, revalidate, failed_before=failure is not None)
+        return self._ask(url, label, revalidate, failure is not None, open_hosts)
 
-    def _ask(self, url: str, label: str, entry: Entry | None, failed_before: bool) -> SourceResult:
+    def _ask(
+        self, url: str, label: str, entry: Entry | None, failed_before: bool, open_hosts: bool
+    ) -> SourceResult:
         assert self.fetcher is not None  # only online builds get here
         answer = self.fetcher().get(
-            url, entry.etag if entry else None, entry.last_modified if entry else None
+            url,
+            entry.etag if entry else None,
+            entry.last_modified if entry else None,
+            open_hosts=open_hosts,
         )
         now = time.time()
         if answer.reply is Reply.NONE:
@@ -176,7 +183,7 @@ class RemoteSource:
             images = self.renders.from_body(entry.body_sha)
             if images is None:
                 logger.debug("%s: 304, but the image is gone: refetching", label)
-                return self._ask(url, label, None, failed_before)
+                return self._ask(url, label, None, failed_before, open_hosts)
             self._keep(url, entry, now, answer, failed_before)
             logger.debug("%s: revalidated (304)", label)
             return SourceResult(images, How.REVALIDATED)

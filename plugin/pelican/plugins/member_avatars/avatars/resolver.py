@@ -16,6 +16,7 @@ from ..net.hosts import refusal
 from ..settings.choices import Source
 from ..settings.config import AvatarConfig
 from .local import LocalSources
+from .lookups import SERVICES, Lookups
 from .remote import RemoteSource
 from .renders import RenderCache
 from .results import Outcome, SourceResult
@@ -25,19 +26,28 @@ SOURCE_LABELS = {
     Source.GRAVATAR: "Gravatar",
     Source.GITHUB: "GitHub",
     Source.AVATAR_URL: "Avatar URL",
+    Source.MASTODON: "Mastodon",
+    Source.BLUESKY: "Bluesky",
+    Source.CODEBERG: "Codeberg",
+    Source.LIBRAVATAR: "Libravatar",
 }
 # How a source's warnings start.
 WARNING_PREFIXES = {
-    Source.GRAVATAR: "Gravatar avatar",
-    Source.GITHUB: "GitHub avatar",
-    Source.AVATAR_URL: "Avatar URL",
+    source: label if source is Source.AVATAR_URL else f"{label} avatar"
+    for source, label in SOURCE_LABELS.items()
 }
+# Sources whose hosts need not be in AVATAR_ALLOWED_HOSTS: any host, at public addresses.
+OPEN_HOST_SOURCES = frozenset({Source.LIBRAVATAR, *SERVICES})
 # The metadata field each source's warnings are about.
 SOURCE_KEYS = {
     Source.GRAVATAR: "Gravatar",
     Source.GITHUB: "GitHub",
     Source.AVATAR_URL: "Avatar",
     Source.UPLOAD: "Avatar",
+    Source.MASTODON: "Mastodon",
+    Source.BLUESKY: "Bluesky",
+    Source.CODEBERG: "Codeberg",
+    Source.LIBRAVATAR: "Libravatar",
 }
 
 
@@ -70,6 +80,7 @@ class Resolver:
         self.renders = RenderCache(config, store)
         self.local = LocalSources(config, content_root, self.renders)
         self.remote = RemoteSource(config, self.renders, fetcher, now)
+        self.lookups = Lookups(self.remote)
 
     def peek(self, member: Person) -> Outcome | None:
         """The member's avatar from the cache alone, or None when it needs work."""
@@ -123,6 +134,9 @@ class Resolver:
             return self.local.peek_upload(candidate.target)
         if candidate.source is Source.GENERATED:
             return self.local.peek_generated(member.name, member.slug)
+        service = SERVICES.get(candidate.source)
+        if service is not None:
+            return self.lookups.peek(candidate.target, service, _label(candidate, member))
         return self.remote.peek(candidate.target, _label(candidate, member))
 
     def _get_source(self, candidate: Candidate, member: Person) -> SourceResult:
@@ -133,7 +147,11 @@ class Resolver:
             return self.local.get_upload(candidate.target)
         if candidate.source is Source.GENERATED:
             return self.local.get_generated(member.name, member.slug)
-        return self.remote.get(candidate.target, _label(candidate, member))
+        service = SERVICES.get(candidate.source)
+        if service is not None:
+            return self.lookups.get(candidate.target, service, _label(candidate, member))
+        open_hosts = candidate.source in OPEN_HOST_SOURCES
+        return self.remote.get(candidate.target, _label(candidate, member), open_hosts)
 
 
 def _label(candidate: Candidate, member: Person) -> str:

@@ -41,7 +41,13 @@ class Kind(Enum):
     BODY = "body"
     RENDERED = "img"
     UPLOAD = "upload"
+    API_ANSWER = "api answer"
     OTHER = "other"
+
+
+# Source entries of an API's answer (Mastodon, Bluesky, Codeberg) start with this: their body
+# is the picture's URL the answer named, not an image.
+LOOKUP_PREFIX = "lookup:"
 
 
 PREFIX_KINDS = {
@@ -209,7 +215,9 @@ class AvatarStore:
             entry = self.entry(rest) if prefix == "src" else None
             if entry is not None:
                 fresh = now - entry.fetched_at < max_age
-                if entry.has_image:
+                if entry.has_image and rest.startswith(LOOKUP_PREFIX):
+                    kind = Kind.API_ANSWER
+                elif entry.has_image:
                     kind = Kind.FRESH_IMAGE if fresh else Kind.STALE_IMAGE
                 else:
                     kind = Kind.FRESH_NONE if fresh else Kind.STALE_NONE

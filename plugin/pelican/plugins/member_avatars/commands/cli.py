@@ -43,6 +43,7 @@ KIND_LABELS = {
     Kind.BODY: "source images",
     Kind.RENDERED: "rendered image sets",
     Kind.UPLOAD: "uploads seen",
+    Kind.API_ANSWER: "API answers naming a picture (Mastodon, Bluesky, Codeberg)",
 }
 
 

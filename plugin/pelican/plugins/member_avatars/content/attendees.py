@@ -40,6 +40,11 @@ class Guest:
         self.avatar: str | None = sources.get("avatar") or None
         self.github: str | None = sources.get("github")
         self.gravatar: str | None = sources.get("gravatar")
+        # A registration export may carry these too; a site's AVATAR_SOURCES decides.
+        self.mastodon: str | None = sources.get("mastodon")
+        self.bluesky: str | None = sources.get("bluesky")
+        self.codeberg: str | None = sources.get("codeberg")
+        self.libravatar: str | None = sources.get("libravatar")
         self.email_for_gravatar: str | None = gravatar_email(sources.get("email"), place)
         self.named_avatars: list[str] = [self.avatar] if self.avatar else []
         self.groups: list[Group] = []

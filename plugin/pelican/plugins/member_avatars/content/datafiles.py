@@ -29,6 +29,9 @@ MEMBER_FIELDS = frozenset(
         "website",
         "twitter",
         "mastodon",
+        "bluesky",
+        "codeberg",
+        "libravatar",
         "template",
     }
 )

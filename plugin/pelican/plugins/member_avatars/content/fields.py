@@ -1,10 +1,11 @@
 """Reading the avatar fields of a member or attendee (pure): consent words, a GitHub user name,
-an `Avatar` path inside the content folder."""
+an `Avatar` path inside the content folder, Mastodon, Bluesky and Codeberg handles."""
 
 from __future__ import annotations
 
 import os
 import re
+from dataclasses import dataclass
 from typing import Any
 
 from ..settings.choices import CLEAR_YES
@@ -117,3 +118,119 @@ def upload_spellings(content_root: str, member_folder: str, value: str) -> set[s
         os.path.join(member_folder, inside),
     }
     return {os.path.realpath(path) for path in paths}
+
+
+# --- Mastodon, Bluesky, Codeberg and Libravatar ---------------------------------------------
+_LABEL = r"[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?"
+# An instance as a handle names it: a DNS name or an address, with an optional port. Which
+# hosts may be contacted is decided where the request is made (net/guard.py), not here.
+_INSTANCE = re.compile(rf"(?:(?:{_LABEL}\.)*{_LABEL}|\[[0-9A-Fa-f:.]+\])(?::[0-9]{{1,5}})?")
+# Mastodon's rule for a user name: letters, digits and underscores, at most 30.
+_MASTODON_USER = re.compile(r"[A-Za-z0-9_]{1,30}")
+_MASTODON_PROFILE = re.compile(r"https?://(?P<instance>[^/@?#]+)/@(?P<user>[^/?#]+)/?", re.I)
+# A Bluesky handle is a DNS name of two labels or more; a DID names an account too.
+_BLUESKY_HANDLE = re.compile(rf"(?:{_LABEL}\.)+[A-Za-z](?:[A-Za-z0-9-]{{0,61}}[A-Za-z0-9])?")
+_BLUESKY_DID = re.compile(r"did:(?:plc:[a-z2-7]{24}|web:[A-Za-z0-9.-]+)")
+_BLUESKY_PROFILE = re.compile(
+    r"(?:https?://)?(?:www\.)?bsky\.app/profile/(?P<actor>[^/?#]+)/?", re.I
+)
+# Forgejo's rule: letters, digits, `-`, `_` and `.`, not first or last, never two in a row.
+_CODEBERG_USER = re.compile(r"[A-Za-z0-9]+(?:[-_.][A-Za-z0-9]+)*")
+_CODEBERG_PROFILE = re.compile(r"(?:https?://)?(?:www\.)?codeberg\.org/(?P<user>[^/?#]+)/?", re.I)
+
+
+@dataclass(frozen=True)
+class MastodonHandle:
+    """A Mastodon account: `user` on `instance` (`host:port` where a port was given)."""
+
+    user: str
+    instance: str
+
+
+def _without_value(field: str) -> str:
+    return f"{field} is given without a value; {field} is not asked"
+
+
+def mastodon_handle(value: Any) -> tuple[MastodonHandle | None, str]:
+    """The account in a `Mastodon` value, and what is wrong with it.
+
+    Accepts `@user@instance`, `user@instance` and the profile URL `https://instance/@user`.
+    Returns (None, "") when there is no value, (None, problem) when it names no account.
+    """
+    if value is None:
+        return None, ""
+    text = plain_value(value)
+    if not text:
+        return None, _without_value("Mastodon")
+    profile = _MASTODON_PROFILE.fullmatch(text)
+    if profile:
+        user, instance = profile.group("user"), profile.group("instance")
+    else:
+        user, at, instance = text.removeprefix("@").partition("@")
+        if not at:
+            user = instance = ""
+    if _MASTODON_USER.fullmatch(user) and _INSTANCE.fullmatch(instance):
+        return MastodonHandle(user, instance.lower()), ""
+    return None, (
+        f"Mastodon {str(value).strip()!r} is not a Mastodon handle (@user@instance, "
+        "user@instance or https://instance/@user); Mastodon is not asked"
+    )
+
+
+def bluesky_actor(value: Any) -> tuple[str | None, str]:
+    """The handle (or DID) in a `Bluesky` value, and what is wrong with it.
+
+    Accepts `alice.bsky.social`, `@alice.bsky.social`, `did:plc:...` and profile URLs
+    (`https://bsky.app/profile/alice.bsky.social`).
+    """
+    if value is None:
+        return None, ""
+    text = plain_value(value)
+    if not text:
+        return None, _without_value("Bluesky")
+    profile = _BLUESKY_PROFILE.fullmatch(text)
+    actor = profile.group("actor") if profile else text.removeprefix("@")
+    if _BLUESKY_DID.fullmatch(actor):
+        return actor, ""
+    if len(actor) <= 253 and _BLUESKY_HANDLE.fullmatch(actor):
+        return actor.lower(), ""
+    return None, (
+        f"Bluesky {str(value).strip()!r} is not a Bluesky handle (alice.bsky.social, a DID "
+        "or a profile URL); Bluesky is not asked"
+    )
+
+
+def codeberg_user(value: Any) -> tuple[str | None, str]:
+    """The user name in a `Codeberg` value (`user`, `@user` or `https://codeberg.org/user`)."""
+    if value is None:
+        return None, ""
+    text = plain_value(value)
+    if not text:
+        return None, _without_value("Codeberg")
+    profile = _CODEBERG_PROFILE.fullmatch(text)
+    user = profile.group("user") if profile else text.removeprefix("@")
+    if len(user) <= 40 and _CODEBERG_USER.fullmatch(user):
+        return user, ""
+    return (
+        None,
+        f"Codeberg {str(value).strip()!r} is not a Codeberg user name; Codeberg is not asked",
+    )
+
+
+def libravatar_consent(value: Any) -> tuple[bool, str]:
+    """Whether the `Libravatar` value lets us ask Libravatar, and what is wrong with it.
+
+    Only a clear yes asks: unlike Gravatar, no `Libravatar` line is a no.
+    """
+    if value is None:
+        return False, ""
+    word = plain_value(value).lower()
+    if word in CLEAR_YES:
+        return True, ""
+    if word in CLEAR_NO:
+        return False, ""
+    if not word:
+        return False, _without_value("Libravatar")
+    return False, (
+        f"Libravatar {str(value).strip()!r} is not a clear yes or no; Libravatar is not asked"
+    )

@@ -7,6 +7,7 @@ import functools
 import os
 import re
 import unicodedata
+from collections.abc import Collection
 from typing import Any, NamedTuple, Protocol
 
 from pelican.contents import Content
@@ -15,7 +16,16 @@ from pelican.utils import slugify
 
 from ..diagnostics import Place, warn
 from ..log import get_logger
-from .fields import github_user, gravatar_consent
+from ..settings.choices import Source
+from ..settings.config import config_of
+from .fields import (
+    bluesky_actor,
+    codeberg_user,
+    github_user,
+    gravatar_consent,
+    libravatar_consent,
+    mastodon_handle,
+)
 
 logger = get_logger(__name__)
 
@@ -78,6 +88,14 @@ class Person(Protocol):
     def github(self) -> object: ...
     @property
     def gravatar(self) -> object: ...
+    @property
+    def mastodon(self) -> object: ...
+    @property
+    def bluesky(self) -> object: ...
+    @property
+    def codeberg(self) -> object: ...
+    @property
+    def libravatar(self) -> object: ...
 
 
 class FixedUrls(Content):
@@ -122,6 +140,10 @@ class Member(FixedUrls):
     avatar: object = None
     github: object = None
     gravatar: object = None
+    mastodon: object = None
+    bluesky: object = None
+    codeberg: object = None
+    libravatar: object = None
     slug: str
     name: str
     source_path: str
@@ -142,7 +164,9 @@ class Member(FixedUrls):
         label = self.place
         # Every `Avatar` line counts, used or not: none of those pictures may be published.
         self.named_avatars: list[str] = all_values((metadata or {}).get("avatar"))
-        metadata = checked_sources(one_value_each(metadata or {}, label), label)
+        settings = kwargs.get("settings")
+        sources = config_of(settings).sources if settings else ()
+        metadata = checked_sources(one_value_each(metadata or {}, label), label, sources)
         # The e-mail only feeds the Gravatar hash: keep it off the metadata and the attributes a
         # template can reach, so no theme can print it by accident.
         email = metadata.pop("email", None)
@@ -294,12 +318,29 @@ def one_value_each(metadata: dict[str, Any], source_path: Place | str | None) ->
     return result
 
 
-def checked_sources(metadata: dict[str, Any], source_path: Place | str) -> dict[str, Any]:
+# The fields of the sources a site adds to AVATAR_SOURCES, with what reads each one.
+SOCIAL_FIELDS: dict[Source, Any] = {
+    Source.MASTODON: mastodon_handle,
+    Source.BLUESKY: bluesky_actor,
+    Source.CODEBERG: codeberg_user,
+    Source.LIBRAVATAR: libravatar_consent,
+}
+
+
+def checked_sources(
+    metadata: dict[str, Any], source_path: Place | str, sources: Collection[str] = ()
+) -> dict[str, Any]:
     """The metadata with `GitHub` as a bare user name (or gone when it names none).
 
     Warns here, while the file is read, about `Gravatar` and `GitHub` values the avatar
-    sources will not use: the workers that try the sources never log.
+    sources will not use, and about `Mastodon`, `Bluesky`, `Codeberg` and `Libravatar` values
+    when the site's `sources` use them: the workers that try the sources never log.
     """
+    for source, read in SOCIAL_FIELDS.items():
+        if source in sources and source.value in metadata:
+            problem = read(metadata[source.value])[1]
+            if problem:
+                warn(logger, source_path, problem, source.value.title())
     problem = gravatar_consent(metadata.get("gravatar"))[1]
     if problem:
         warn(logger, source_path, problem, "Gravatar")

@@ -1,8 +1,10 @@
 """HTTP for remote avatars: one session per build, bounded in every dimension.
 
 Redirects are followed by hand so that every hop is checked against AVATAR_ALLOWED_HOSTS
-(see `hosts`); bodies are streamed and cut at AVATAR_MAX_BYTES; a host, or the proxy in between,
-that cannot be reached again and again is not asked for the rest of the build (see `routes`).
+(see `hosts`); a host that member files name, outside that list, is connected to at a checked
+public address only (see `guard` and `addresses`); bodies are streamed and cut at
+AVATAR_MAX_BYTES; a host, or the proxy in between, that cannot be reached again and again is
+not asked for the rest of the build (see `routes`).
 """
 
 from __future__ import annotations
@@ -17,8 +19,11 @@ import requests
 import urllib3.exceptions
 
 from ..settings.config import AvatarConfig
+from . import addresses
+from .addresses import Lookup
+from .guard import HostRefused, NameNotFound, PinnedAdapter
 from .headers import parse_retry_after
-from .hosts import client_target, redirect_target, refusal
+from .hosts import Target, client_target, redirect_target, refusal
 from .routes import RouteHealth, counts_against, is_connect_failure, route_of
 
 MAX_REDIRECTS = 5
@@ -28,6 +33,10 @@ LONGEST_RETRY_WAIT = 5.0
 # their connection is reused (keep-alive) rather than closed.
 SMALL_BODY = 64 * 1024
 SMALL_BODY_WAIT = 0.2  # seconds such a body may take to arrive
+IMAGE_ACCEPT = "image/webp,image/png,image/jpeg,image/*;q=0.8"
+JSON_ACCEPT = "application/json"
+# Statuses that mean "this member has none here".
+NONE_STATUSES = frozenset({404, 410})
 
 
 class Reply(StrEnum):
@@ -59,14 +68,21 @@ def failed(reason: str, retry_after: float | None = None, retryable: bool = Fals
 class Fetcher:
     """Fetches avatar URLs for one build. Close it (or use `with`) when the build is done."""
 
-    def __init__(self, config: AvatarConfig, user_agent: str):
+    def __init__(self, config: AvatarConfig, user_agent: str, lookup: Lookup | None = None):
         self.allowed_hosts = config.allowed_hosts
+        # The system's resolver, looked up now: tests put a stand-in DNS in its place.
+        self.lookup = lookup or addresses.system_lookup
         self.timeout = config.timeout
         self.max_bytes = config.max_bytes
         self.retries = config.retries
         self.session = requests.Session()
         self.session.headers["User-Agent"] = user_agent
-        self.session.headers["Accept"] = "image/webp,image/png,image/jpeg,image/*;q=0.8"
+        self.session.headers["Accept"] = IMAGE_ACCEPT
+        # Every connection goes through the address guard; hosts in AVATAR_ALLOWED_HOSTS are
+        # exempt from it, and only `open_hosts` requests reach any other host.
+        guard = PinnedAdapter(self._exempt, self._public_address)
+        self.session.mount("http://", guard)
+        self.session.mount("https://", guard)
         # Images come compressed already; a gzip body could inflate a thousandfold per read.
         self.session.headers["Accept-Encoding"] = "identity"
         # requests would read the proxy, no_proxy, .netrc and CA-bundle settings from the
@@ -84,22 +100,43 @@ class Fetcher:
     def close(self) -> None:
         self.session.close()
 
+    def _exempt(self, host: str, port: int) -> bool:
+        return Target("", host, port).allowed_by(self.allowed_hosts)
+
+    def _public_address(self, host: str, port: int) -> str:
+        return addresses.public_address(host, port, self.lookup)
+
     def __enter__(self) -> Fetcher:
         return self
 
     def __exit__(self, *exc_info: object) -> None:
         self.close()
 
-    def get(self, url: str, etag: str | None = None, last_modified: str | None = None) -> Answer:
-        """GET `url` (conditionally when validators are given), retrying 429/5xx a few times."""
+    def get(
+        self,
+        url: str,
+        etag: str | None = None,
+        last_modified: str | None = None,
+        *,
+        accept: str = IMAGE_ACCEPT,
+        none_statuses: frozenset[int] = NONE_STATUSES,
+        open_hosts: bool = False,
+    ) -> Answer:
+        """GET `url` (conditionally when validators are given), retrying 429/5xx a few times.
+
+        `accept`: what the body is to be (images, or an API's JSON); `none_statuses`: what
+        means "has none"; `open_hosts`: hosts outside AVATAR_ALLOWED_HOSTS are asked at public
+        addresses (a host a member file names, and every redirect hop after it)."""
         headers = {}
+        if accept != IMAGE_ACCEPT:
+            headers["Accept"] = accept
         if etag:
             headers["If-None-Match"] = etag
         if last_modified:
             headers["If-Modified-Since"] = last_modified
         attempt = 0
         while True:
-            answer = self._follow(url, headers)
+            answer = self._follow(url, headers, none_statuses, open_hosts)
             if not answer.retryable or attempt >= self.retries:
                 return answer
             wait = answer.retry_after if answer.retry_after is not None else 0.5 * 2**attempt
@@ -108,16 +145,19 @@ class Fetcher:
             time.sleep(wait)
             attempt += 1
 
-    def _follow(self, url: str, headers: dict[str, str]) -> Answer:
+    def _follow(
+        self, url: str, headers: dict[str, str], none_statuses: frozenset[int], open_hosts: bool
+    ) -> Answer:
         seen = set()
         for _hop in range(MAX_REDIRECTS + 1):
             if url in seen:
-                return failed(f"redirect loop at {url}")
+                # Not the URL: it may hold an e-mail hash, and warnings reach CI logs.
+                return failed("redirect loop")
             seen.add(url)
-            reason = refusal(url, self.allowed_hosts)
+            reason = refusal(url, self.allowed_hosts, open_hosts)
             if reason:
                 return failed(reason)
-            answer, location = self._request(url, headers)
+            answer, location = self._request(url, headers, none_statuses)
             if location is None:
                 return answer
             url, reason = redirect_target(url, location)
@@ -133,7 +173,9 @@ class Fetcher:
             proxies = self._proxies_by_host[host] = requests.utils.get_environ_proxies(url)
         return proxies
 
-    def _request(self, url: str, headers: dict[str, str]) -> tuple[Answer, str | None]:
+    def _request(
+        self, url: str, headers: dict[str, str], none_statuses: frozenset[int]
+    ) -> tuple[Answer, str | None]:
         """One HTTP exchange; returns the answer, or the Location of a redirect."""
         proxies = self._proxies(url)
         route = route_of(url, proxies)
@@ -154,6 +196,11 @@ class Fetcher:
                     allow_redirects=False,
                     timeout=self.timeout,
                 )
+            except HostRefused as exc:
+                # Refused before any connection: no request was made.
+                with self._lock:
+                    self.requests_made -= 1
+                return failed(str(exc)), None
             except requests.RequestException as exc:
                 unreachable = counts_against(route, exc)
                 self._routes.note(route, failed=unreachable)
@@ -161,7 +208,7 @@ class Fetcher:
                 return failed(_describe(exc) + through), None
             self._routes.note(route, failed=False)
             with response:
-                answer, location = self._answer(response)
+                answer, location = self._answer(response, none_statuses)
                 if response.status_code != 200:
                     self._discard_small_body(response)
                 return answer, location
@@ -184,13 +231,15 @@ class Fetcher:
             return  # the connection is closed with the response
         response.raw.release_conn()
 
-    def _answer(self, response: requests.Response) -> tuple[Answer, str | None]:
+    def _answer(
+        self, response: requests.Response, none_statuses: frozenset[int] = NONE_STATUSES
+    ) -> tuple[Answer, str | None]:
         status = response.status_code
         if response.is_redirect:
             return failed("redirect"), response.headers["Location"]
         if status == 304:
             return Answer(Reply.NOT_MODIFIED), None
-        if status in (404, 410):
+        if status in none_statuses:
             return Answer(Reply.NONE), None
         if status == 429 or status >= 500:
             retry_after = parse_retry_after(response.headers.get("Retry-After"), time.time())
@@ -246,6 +295,8 @@ class BodyRefused(Exception):
 
 
 def _describe(exc: Exception) -> str:
+    if isinstance(exc, NameNotFound):
+        return "the host's name resolves to no address"
     if isinstance(exc, requests.Timeout | urllib3.exceptions.TimeoutError | TimeoutError):
         return "timed out"
     if isinstance(exc, urllib3.exceptions.ProtocolError):

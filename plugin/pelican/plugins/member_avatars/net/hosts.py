@@ -69,8 +69,13 @@ def odd_character(text: str) -> str:
     return ""
 
 
-def refusal(url: str, allowed_hosts: Set[str]) -> str:
-    """Why `url` may not be requested, or "" when it may. `allowed_hosts` are lower-case."""
+def refusal(url: str, allowed_hosts: Set[str], open_hosts: bool = False) -> str:
+    """Why `url` may not be requested, or "" when it may. `allowed_hosts` are lower-case.
+
+    `open_hosts`: a host outside `allowed_hosts` may be asked on its scheme's usual port,
+    at public addresses only (checked where the connection is made, `guard`): the hosts
+    that member files name, which no one can list in advance.
+    """
     odd = odd_character(url)
     if odd:
         return f"refused URL with {odd} in it"
@@ -88,8 +93,12 @@ def refusal(url: str, allowed_hosts: Set[str]) -> str:
         return "refused URL with user info (an @ before its host)"
     if client != stdlib:
         return f"refused URL read as two hosts ({client.name!r} or {stdlib.name!r})"
-    if not client.allowed_by(allowed_hosts):
+    if client.allowed_by(allowed_hosts):
+        return ""
+    if not open_hosts:
         return f"refused host {client.name!r} (not in AVATAR_ALLOWED_HOSTS)"
+    if client.port != DEFAULT_PORTS[client.scheme]:
+        return f"refused host {client.name!r} (only the usual port of {client.scheme})"
     return ""
 
 

@@ -15,6 +15,7 @@ import urllib3.exceptions
 from urllib3.exceptions import ConnectTimeoutError, LocationParseError
 from urllib3.util import parse_url
 
+from .guard import NameNotFound
 from .hosts import client_target
 
 # Consecutive failed connections after which a route is given up for the build.
@@ -48,7 +49,7 @@ def shown_proxy(proxy: str) -> str:
 
 def is_connect_failure(exc: requests.RequestException) -> bool:
     """The connection (to the host, or to the proxy) was refused, not found or timed out."""
-    if isinstance(exc, requests.ConnectTimeout):
+    if isinstance(exc, requests.ConnectTimeout | NameNotFound):
         return True
     reason = getattr(exc.args[0], "reason", None) if exc.args else None
     if isinstance(reason, urllib3.exceptions.ProxyError):

@@ -20,12 +20,23 @@ class Source(StrEnum):
     GRAVATAR = "gravatar"
     GITHUB = "github"
     GENERATED = "generated"
+    # Sources a site adds to AVATAR_SOURCES (not in its default).
+    MASTODON = "mastodon"
+    BLUESKY = "bluesky"
+    CODEBERG = "codeberg"
+    LIBRAVATAR = "libravatar"
     AVATAR_URL = "avatar-url"
 
     @classmethod
     def settable(cls) -> tuple[Source, ...]:
         """The sources AVATAR_SOURCES may name, in the order they are declared."""
         return tuple(source for source in cls if source is not cls.AVATAR_URL)
+
+    @classmethod
+    def default(cls) -> tuple[Source, ...]:
+        """AVATAR_SOURCES when a site sets none: the others are added by a site that wants
+        them."""
+        return (cls.UPLOAD, cls.GRAVATAR, cls.GITHUB, cls.GENERATED)
 
 
 FORMATS = {"webp": "image/webp", "png": "image/png", "jpeg": "image/jpeg"}

@@ -119,7 +119,7 @@ SETTINGS: tuple[Setting, ...] = (
     ),
     Setting("AVATAR_QUALITY", 60, integer(1, 100), "quality", "encoder quality for WebP and JPEG"),
     Setting(
-        "AVATAR_SOURCES", [source.value for source in Source.settable()],
+        "AVATAR_SOURCES", [source.value for source in Source.default()],
         string_list(
             "source names, each one of " + ", ".join(repr(s.value) for s in Source.settable()),
             lambda name: name in Source.settable(),
@@ -139,6 +139,31 @@ SETTINGS: tuple[Setting, ...] = (
         "`{user}`: the member's GitHub user name",
     ),
     Setting(
+        "AVATAR_MASTODON_URL", "https://{instance}/api/v1/accounts/lookup?acct={user}",
+        url_template(("user", "instance"), {"user": "ada", "instance": "social.example"}),
+        "mastodon_url",
+        "source `mastodon`: `{user}` and `{instance}` of the member's `Mastodon` handle; the "
+        "JSON's `avatar_static` is the picture",
+    ),
+    Setting(
+        "AVATAR_BLUESKY_URL",
+        "https://public.api.bsky.app/xrpc/app.bsky.actor.getProfile?actor={handle}",
+        url_template(("handle",), {"handle": "ada.bsky.social"}), "bluesky_url",
+        "source `bluesky`: `{handle}` of the member's `Bluesky`; the JSON's `avatar` is the "
+        "picture",
+    ),
+    Setting(
+        "AVATAR_CODEBERG_URL", "https://codeberg.org/api/v1/users/{user}",
+        url_template(("user",), {"user": "ada"}), "codeberg_url",
+        "source `codeberg`: `{user}` of the member's `Codeberg`; the JSON's `avatar_url` is "
+        "the picture",
+    ),
+    Setting(
+        "AVATAR_LIBRAVATAR_URL", "https://seccdn.libravatar.org/avatar/{hash}?s={size}&d=404",
+        url_template(("hash", "size"), {"hash": "0" * 64, "size": 96}), "libravatar_url",
+        "source `libravatar`, asked only on `Libravatar: yes`; `{hash}` as for Gravatar",
+    ),
+    Setting(
         "AVATAR_ALLOWED_HOSTS",
         [
             "www.gravatar.com",
@@ -151,7 +176,8 @@ SETTINGS: tuple[Setting, ...] = (
             "host names (no scheme, path or user)", is_host, lambda host: host.strip().lower()
         ),
         "allowed_hosts",
-        "the only hosts contacted, on every redirect hop too",
+        "the only hosts contacted, on every redirect hop too (the `mastodon`, `bluesky`, "
+        "`codeberg` and `libravatar` sources contact others at public addresses only)",
         frozenset,
     ),
     Setting(
@@ -216,6 +242,10 @@ class AvatarConfig:
     sources: tuple[Source, ...]
     gravatar_url: str
     github_url: str
+    mastodon_url: str
+    bluesky_url: str
+    codeberg_url: str
+    libravatar_url: str
     allowed_hosts: frozenset[str]
     cache_path: str
     max_age: float
