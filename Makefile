@@ -29,6 +29,7 @@ devserver: $(SITE_STAMP)
 
 test: $(STAMP)
 	$(BIN)/ruff check .
+	$(BIN)/lint-imports
 	$(BIN)/python -m pytest --cov --cov-report=term --cov-fail-under=95
 
 bench: $(STAMP)

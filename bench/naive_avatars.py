@@ -19,8 +19,8 @@ from typing import Any
 
 import requests
 from pelican import signals
-from pelican.plugins.member_avatars import initials
-from pelican.plugins.member_avatars.book import CONTEXT_KEY
+from pelican.plugins.member_avatars.images import initials
+from pelican.plugins.member_avatars.theme import CONTEXT_KEY
 from PIL import Image, ImageOps
 
 STATS = {"requests": 0, "bytes": 0}

@@ -9,7 +9,7 @@ import zlib
 from pathlib import Path
 
 import diskcache
-from pelican.plugins.member_avatars import initials
+from pelican.plugins.member_avatars.images import initials
 from PIL import Image, ImageCms, ImageDraw
 
 RED, GREEN, BLUE, YELLOW = (210, 20, 20), (20, 170, 20), (20, 20, 210), (230, 230, 20)

@@ -9,14 +9,14 @@ from typing import Any
 from jinja2 import ChoiceLoader, FileSystemLoader
 from pelican.generators import Generator, PelicanTemplateNotFound
 
-from .book import CONTEXT_KEY, AvatarBook
-from .community import Event, Group, Member
-from .job import AvatarJob
+from .avatars.job import AvatarJob
+from .content.models import Event, Group, Member
+from .content.pages import PageClaim, clashing_claims, pelican_pages
+from .content.reader import Roster
+from .content.relations import link_community
 from .log import get_logger
-from .pages import PageClaim, clashing_claims, pelican_pages
-from .relations import link_community
-from .roster import Roster
 from .signals import community_ready
+from .theme import CONTEXT_KEY, AvatarBook
 
 logger = get_logger(__name__)
 TEMPLATES = os.path.join(os.path.dirname(__file__), "templates")

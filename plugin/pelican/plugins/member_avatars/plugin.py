@@ -11,12 +11,12 @@ from typing import Any
 from pelican import signals
 from pelican.contents import Content
 
-from .book import JINJA_GLOBALS
-from .config import InvalidSettings, config_of, configure, is_inside
 from .generator import CommunityGenerator
 from .log import get_logger
-from .rules import SettingError
-from .settings import apply_defaults
+from .settings.config import InvalidSettings, config_of, configure, is_inside
+from .settings.defaults import apply_defaults
+from .settings.rules import SettingError
+from .theme import JINJA_GLOBALS
 
 logger = get_logger(__name__)
 
