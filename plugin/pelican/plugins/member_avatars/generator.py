@@ -12,6 +12,7 @@ from pelican.generators import Generator, PelicanTemplateNotFound
 from .avatars.job import AvatarJob
 from .content.models import Event, Group, Member
 from .content.pages import PageClaim, clashing_claims, pelican_pages
+from .content.pagination import ListPart, event_list, group_list, member_list
 from .content.reader import Roster
 from .content.relations import link_community
 from .log import get_logger
@@ -31,13 +32,17 @@ class CommunityGenerator(Generator):
         # The theme's templates first, then Pelican's simple theme, then ours: any theme can
         # override a page by name, and a stock theme gets our defaults.
         self.env.loader = ChoiceLoader([self.env.loader, FileSystemLoader(TEMPLATES)])
+        use_gettext(self.env)
         self.members: list[Member] = []
         self.events: list[Event] = []
         self.groups: list[Group] = []
         self.roster: Roster | None = None
+        # The pages of each list (split when long), by owner: "members", "events", id(group).
+        self.lists: dict[int | str, list[ListPart]] = {}
         # The pages that would overwrite another page: "members" or "events" for the list
-        # pages, the id() of a member, group or event for theirs.
-        self.unwritten: set[int | str] = set()
+        # pages, the id() of a member, group or event for theirs, (owner, number) for the
+        # numbered pages of a split list.
+        self.unwritten: set[Any] = set()
 
     # --- reading ----------------------------------------------------------------------------
     def read_members(self, accepted: Callable[[Member], None] | None = None) -> list[Member]:
@@ -58,13 +63,22 @@ class CommunityGenerator(Generator):
             named_by = group.members or [e for e in self.events if e.group is group]
             return origin(named_by[0]) if named_by else group.name
 
+        def numbered(owner: int | str, origin: str) -> list[PageClaim]:
+            """The pages after the first of a split list."""
+            parts = self.lists.get(owner, [])[1:]
+            return [PageClaim(p.save_as, (owner, p.number), origin) for p in parts]
+
         claims = []
         if self.members:
             claims.append(PageClaim(self.settings["MEMBERS_SAVE_AS"], "members", "MEMBERS_SAVE_AS"))
+            claims += numbered("members", "MEMBERS_SAVE_AS")
         if self.events:
             claims.append(PageClaim(self.settings["EVENTS_SAVE_AS"], "events", "EVENTS_SAVE_AS"))
+            claims += numbered("events", "EVENTS_SAVE_AS")
         claims += [PageClaim(m.save_as, id(m), origin(m)) for m in self.members]
-        claims += [PageClaim(g.save_as, id(g), group_origin(g)) for g in self.groups]
+        for group in self.groups:
+            claims.append(PageClaim(group.save_as, id(group), group_origin(group)))
+            claims += numbered(id(group), group_origin(group))
         claims += [PageClaim(e.save_as, id(e), origin(e)) for e in self.events]
         return claims
 
@@ -103,6 +117,11 @@ class CommunityGenerator(Generator):
         for content in (*self.members, *self.events):
             if not hasattr(content, "data_place"):  # a data file is the source of many members
                 self.add_source_path(content)
+        self.lists = {
+            "members": member_list(self.settings, self.groups, self.members),
+            "events": event_list(self.settings, self.events),
+            **{id(group): group_list(self.settings, group) for group in self.groups},
+        }
         self.skip_clashing_pages()
         self.context[CONTEXT_KEY] = book
         self.context["members"] = self.members
@@ -144,19 +163,32 @@ class CommunityGenerator(Generator):
                 **kwargs,
             )
 
-        if self.members and "members" not in self.unwritten:
-            members_page = self.get_template("members")
-            write(self.settings["MEMBERS_SAVE_AS"], members_page, self.settings["MEMBERS_URL"])
+        def write_list(owner: int | str, template: Any, **kwargs: Any) -> None:
+            """Every page of a list whose first page is written, but those that clash."""
+            if owner in self.unwritten:
+                return
+            for part in self.lists.get(owner, []):
+                if (owner, part.number) not in self.unwritten:
+                    write(part.save_as, template, part.url, **part.context, **kwargs)
+
+        write_list("members", self.get_template("members"))
         for member in self.written(self.members):
             write(member.save_as, self.template_for(member), member.url, member=member)
-        for group in self.written(self.groups):
-            write(group.save_as, self.get_template("group"), group.url, group=group)
-        if self.events and "events" not in self.unwritten:
-            events_page = self.get_template("events")
-            write(self.settings["EVENTS_SAVE_AS"], events_page, self.settings["EVENTS_URL"])
+        for group in self.groups:
+            write_list(id(group), self.get_template("group"), group=group)
+        write_list("events", self.get_template("events"))
         for event in self.written(self.events):
             write(event.save_as, self.template_for(event), event.url, event=event)
 
     def written(self, items: list[Any]) -> list[Any]:
         """The items whose page does not clash with another page."""
         return [item for item in items if id(item) not in self.unwritten]
+
+
+def use_gettext(env: Any) -> None:
+    """`{% trans %}` in every template: Jinja's i18n extension, with translations that leave
+    the text as it is unless the site (or a plugin such as i18n_subsites) installed its own."""
+    if "jinja2.ext.InternationalizationExtension" not in env.extensions:
+        env.add_extension("jinja2.ext.i18n")
+    if "gettext" not in env.globals:
+        env.install_null_translations(newstyle=True)
