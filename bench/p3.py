@@ -208,6 +208,22 @@ def heaviest(paths: list[Path]) -> Path | None:
     return max(paths, key=lambda path: path.stat().st_size, default=None)
 
 
+NEXT_LINK = re.compile(r'<a href="([^"]+)" rel="next"')
+
+
+def next_page(output: Path, page: Path) -> Path | None:
+    """The page a list page links to as its next one (`rel="next"`), if any."""
+    if not page.is_file():
+        return None
+    found = NEXT_LINK.search(page.read_text(encoding="utf-8"))
+    if not found:
+        return None
+    target = (page.parent / found.group(1)).resolve()
+    if target.is_dir() or not target.suffix:
+        target = target / "index.html"
+    return target if target.is_file() and target.is_relative_to(output.resolve()) else None
+
+
 def pages_to_measure(output: Path) -> list[tuple[str, Path]]:
     """The list pages, the biggest group, the biggest event and the biggest profile."""
     picks: list[tuple[str, Path | None]] = [
@@ -217,11 +233,11 @@ def pages_to_measure(output: Path) -> list[tuple[str, Path]]:
         ("biggest event", heaviest(list(output.glob("events/*/index.html")))),
         ("biggest profile", heaviest(list(output.glob("members/*/index.html")))),
     ]
-    # A second page of a split list (the first keeps the list's SAVE_AS), when there is one.
-    for label, list_page in (("members p2", "members"), ("events p2", "events")):
-        second = output / list_page / "2" / "index.html"
-        if second.is_file():
-            picks.append((label, second))
+    # The second page of a split list (the first keeps the list's SAVE_AS), when there is one.
+    for label in ("members", "events"):
+        second = next_page(output, output / label / "index.html")
+        if second is not None:
+            picks.append((f"{label} page 2", second))
     return [(label, path) for label, path in picks if path is not None and path.is_file()]
 
 
