@@ -54,3 +54,9 @@ def test_listings_follow_the_groups_then_the_members_in_none():
     assert sections(entries[2:]) == [(south, [bob]), (None, [cy])]
     assert sections([]) == []
     assert sections([Listing(north, ada), Listing(north, bob)]) == [(north, [ada, bob])]
+
+
+@pytest.mark.parametrize("chosen", ["50", -5, 2.5])
+def test_a_number_per_page_that_is_not_one_warns_and_keeps_the_default(caplog, chosen):
+    assert per_page("events", {"PAGINATED_TEMPLATES": {"events": chosen}}) == 20
+    assert any("PAGINATED_TEMPLATES['events']" in r.getMessage() for r in caplog.records)

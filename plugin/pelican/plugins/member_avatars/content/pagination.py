@@ -15,6 +15,10 @@ from typing import Any
 
 from pelican.paginator import Page, Paginator
 
+from ..log import get_logger
+
+logger = get_logger(__name__)
+
 # Items per page by template name; the least a site may choose, too.
 PER_PAGE: dict[str, int] = {"members": 100, "group": 100, "events": 20}
 
@@ -27,7 +31,16 @@ def per_page(template: str, settings: dict[str, Any]) -> int:
         return least
     if chosen is False or chosen == 0:
         return 0
-    return max(int(chosen), least)
+    if not isinstance(chosen, int) or chosen < 0:
+        logger.warning(
+            "PAGINATED_TEMPLATES[%r] = %r is not a whole number of items per page (0 for one "
+            "page); using %d",
+            template,
+            chosen,
+            least,
+        )
+        return least
+    return max(chosen, least)
 
 
 class ListPage(Page):  # type: ignore[misc]  # Pelican is untyped
