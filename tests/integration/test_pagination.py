@@ -199,3 +199,14 @@ def test_a_profile_avatar_is_not_lazy(site):
     community(site, 1)
     site.build(AVATAR_SOURCES=["generated"], AVATAR_OFFLINE=True)
     assert 'loading="lazy"' not in site.page("members/m000/index.html")
+
+
+def test_the_pages_link_to_the_first_the_last_and_their_neighbours(site):
+    community(site, 1000)
+    site.build(**FAST)
+    sixth = site.page("members/index6.html")
+    numbers = re.findall(r"<li>(?:<a [^>]*>)?(\d+|…)", sixth)
+    assert numbers == ["1", "…", "4", "5", "6", "7", "8", "…", "10"]
+    assert '<a aria-current="page">6</a>' in sixth
+    assert re.search(r'href="[^"]*members/index10.html">10</a>', sixth)
+    assert re.search(r'href="[^"]*members/">1</a>', sixth)
