@@ -210,3 +210,20 @@ def test_the_pages_link_to_the_first_the_last_and_their_neighbours(site):
     assert '<a aria-current="page">6</a>' in sixth
     assert re.search(r'href="[^"]*members/index10.html">10</a>', sixth)
     assert re.search(r'href="[^"]*members/">1</a>', sixth)
+
+
+def test_an_event_of_more_than_a_hundred_is_split_and_of_a_hundred_not(site):
+    community(site, 150)
+    everyone = ", ".join(f"m{number:03d}" for number in range(150))
+    hundred = ", ".join(f"m{number:03d}" for number in range(100))
+    site.event("camp", "Camp", "2026-05-01", everyone)
+    site.event("meetup", "Meetup", "2026-04-01", hundred)
+    site.build(**FAST)
+    assert html_pages(site, "events/camp") == ["events/camp/index.html", "events/camp/index2.html"]
+    assert [len(profiles_on(site, p)) for p in html_pages(site, "events/camp")] == [100, 50]
+    assert "Attendees (150)" in site.page("events/camp/index2.html")
+    assert html_pages(site, "events/meetup") == ["events/meetup/index.html"]
+    site.build(THEME=str(REPO_THEME), **FAST)
+    second = site.page("events/camp/index2.html")
+    assert '<ol class="attendee-grid" start="101">' in second
+    assert len(profiles_on(site, "events/camp/index2.html")) == 50

@@ -12,7 +12,7 @@ from pelican.generators import Generator, PelicanTemplateNotFound
 from .avatars.job import AvatarJob
 from .content.models import Event, Group, Member
 from .content.pages import PageClaim, clashing_claims, pelican_pages
-from .content.pagination import ListPart, event_list, group_list, member_list
+from .content.pagination import ListPart, attendee_list, event_list, group_list, member_list
 from .content.reader import Roster
 from .content.relations import link_community
 from .log import get_logger
@@ -37,7 +37,8 @@ class CommunityGenerator(Generator):
         self.events: list[Event] = []
         self.groups: list[Group] = []
         self.roster: Roster | None = None
-        # The pages of each list (split when long), by owner: "members", "events", id(group).
+        # The pages of each list (split when long), by owner: "members", "events", id(group),
+        # id(event) (its attendees).
         self.lists: dict[int | str, list[ListPart]] = {}
         # The pages that would overwrite another page: "members" or "events" for the list
         # pages, the id() of a member, group or event for theirs, (owner, number) for the
@@ -79,7 +80,9 @@ class CommunityGenerator(Generator):
         for group in self.groups:
             claims.append(PageClaim(group.save_as, id(group), group_origin(group)))
             claims += numbered(id(group), group_origin(group))
-        claims += [PageClaim(e.save_as, id(e), origin(e)) for e in self.events]
+        for event in self.events:
+            claims.append(PageClaim(event.save_as, id(event), origin(event)))
+            claims += numbered(id(event), origin(event))
         return claims
 
     def skip_clashing_pages(self) -> None:
@@ -121,6 +124,7 @@ class CommunityGenerator(Generator):
             "members": member_list(self.settings, self.groups, self.members),
             "events": event_list(self.settings, self.events),
             **{id(group): group_list(self.settings, group) for group in self.groups},
+            **{id(event): attendee_list(self.settings, event) for event in self.events},
         }
         self.skip_clashing_pages()
         self.context[CONTEXT_KEY] = book
@@ -177,8 +181,8 @@ class CommunityGenerator(Generator):
         for group in self.groups:
             write_list(id(group), self.get_template("group"), group=group)
         write_list("events", self.get_template("events"))
-        for event in self.written(self.events):
-            write(event.save_as, self.template_for(event), event.url, event=event)
+        for event in self.events:
+            write_list(id(event), self.template_for(event), event=event)
 
     def written(self, items: list[Any]) -> list[Any]:
         """The items whose page does not clash with another page."""

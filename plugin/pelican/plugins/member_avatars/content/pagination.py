@@ -20,7 +20,7 @@ from ..log import get_logger
 logger = get_logger(__name__)
 
 # Items per page by template name; the least a site may choose, too.
-PER_PAGE: dict[str, int] = {"members": 100, "group": 100, "events": 20}
+PER_PAGE: dict[str, int] = {"members": 100, "group": 100, "events": 20, "event": 100}
 
 
 def per_page(template: str, settings: dict[str, Any]) -> int:
@@ -150,3 +150,11 @@ def event_list(settings: dict[str, Any], events: list[Any]) -> list[ListPart]:
     if not save_as or not events:
         return []
     return split("events", list(events), save_as, url, per_page("events", settings), settings)
+
+
+def attendee_list(settings: dict[str, Any], event: Any) -> list[ListPart]:
+    """The pages of one event: `attendees_page` holds this page's attendees."""
+    if not event.save_as:
+        return []
+    size = per_page("event", settings)
+    return split("attendees", list(event.attendees), event.save_as, event.url, size, settings)
