@@ -25,7 +25,7 @@ from typing import Any
 import autoreload
 import fixtures
 import history
-from run import machine, plural, say, site_basics
+from common import machine, plural, say, site_basics
 
 BENCH_DIR = Path(__file__).resolve().parent
 REPO = BENCH_DIR.parent

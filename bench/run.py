@@ -37,7 +37,6 @@ import itertools
 import json
 import math
 import os
-import platform
 import re
 import shutil
 import statistics
@@ -54,10 +53,10 @@ sys.path.insert(0, str(REPO / "tests"))  # the local Gravatar/GitHub-like server
 
 import fixtures  # noqa: E402
 from avatar_server import AvatarServer  # noqa: E402
+from common import human_bytes, machine, plural, say, site_basics  # noqa: E402
 
 RESULTS_DIR = BENCH_DIR / "results"
 BUILDS = ("floor", "cold", "warm", "stale", "naive")
-MIB = 1024 * 1024
 LIST_CSS_SIZE = 48  # AVATAR_SIZES["list"]: 96-px images at density 2
 WEBP_MEDIAN_TARGET = 1000  # bytes: "≤ 1.0 KB median per 96-pixel WebP avatar of a photo"
 IMG_TAG = re.compile(r"<img\b[^>]*>")
@@ -97,67 +96,6 @@ class Build:
 # --------------------------------------------------------------------------- helpers
 
 
-def say(*parts: Any) -> None:
-    print(*parts, flush=True)
-
-
-def plural(count: int, noun: str) -> str:
-    return f"{count} {noun}" if count == 1 else f"{count} {noun}s"
-
-
-def human_bytes(count: float) -> str:
-    for unit, size in (("GiB", 1024**3), ("MiB", MIB), ("KiB", 1024)):
-        if count >= size:
-            return f"{count / size:.1f} {unit}"
-    return f"{count:.0f} B"
-
-
-def machine() -> str:
-    model = "?"
-    try:
-        with open("/proc/cpuinfo", encoding="utf-8") as file:
-            for line in file:
-                if line.startswith("model name"):
-                    model = line.split(":", 1)[1].strip()
-                    break
-    except OSError:
-        pass
-    import diskcache
-    import pelican
-    import PIL
-    import requests
-    from PIL import features
-
-    memory = "?"
-    try:
-        with open("/proc/meminfo", encoding="utf-8") as file:
-            memory = f"{int(file.readline().split()[1]) / 1024 / 1024:.1f} GiB"
-    except (OSError, ValueError, IndexError):
-        pass
-    revision = _git("describe", "--always", "--abbrev=10") or "?"
-    if _git("status", "--porcelain", "--", "plugin", "site"):
-        revision += " + uncommitted changes in plugin/ or site/"
-    return (
-        f"Plugin: pelican-member-avatars at commit {revision}\n"
-        f"Machine: {os.cpu_count()} cores, {model}, {memory} RAM, {platform.system()} "
-        f"{platform.release()}\n"
-        f"Python {platform.python_version()}, Pelican {pelican.__version__}, "
-        f"Pillow {PIL.__version__} (libwebp {features.version('webp')}, "
-        f"libjpeg {features.version('jpg')}), requests {requests.__version__}, "
-        f"diskcache {diskcache.__version__}"
-    )
-
-
-def _git(*args: str) -> str:
-    try:
-        done = subprocess.run(
-            ["git", "-C", str(REPO), *args], capture_output=True, text=True, check=False
-        )
-    except OSError:
-        return ""
-    return done.stdout.strip() if done.returncode == 0 else ""
-
-
 def analyse_html(path: Path, photo_slugs: set[str], build: Build) -> None:
     """Sizes of the 96-px list avatars on the members page, one per member."""
     seen: set[str] = set()
@@ -179,32 +117,6 @@ def analyse_html(path: Path, photo_slugs: set[str], build: Build) -> None:
 
 
 # --------------------------------------------------------------------------- one size
-
-
-def site_basics(root: Path) -> dict[str, Any]:
-    """The settings every benchmark site shares: its folders, no feeds, no pagination, the
-    plugin without a progress bar."""
-    return {
-        "PATH": str(root / "content"),
-        "OUTPUT_PATH": str(root / "output"),
-        "CACHE_PATH": str(root / "cache"),
-        "SITENAME": "Bench community",
-        "SITEURL": "",
-        "TIMEZONE": "Europe/Berlin",
-        "DEFAULT_LANG": "en",
-        "DEFAULT_DATE_FORMAT": "%-d %B %Y",
-        "PLUGINS": ["pelican.plugins.member_avatars"],
-        "ARTICLE_PATHS": ["articles"],
-        "PAGE_PATHS": ["pages"],
-        "FEED_ALL_ATOM": None,
-        "CATEGORY_FEED_ATOM": None,
-        "TRANSLATION_FEED_ATOM": None,
-        "AUTHOR_FEED_ATOM": None,
-        "AUTHOR_FEED_RSS": None,
-        "DEFAULT_PAGINATION": False,
-        "RELATIVE_URLS": True,
-        "AVATAR_PROGRESS": False,
-    }
 
 
 class Bench:
@@ -596,9 +508,10 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument(
         "--workload",
-        choices=("p1", "p2"),
+        choices=("p1", "p2", "p3"),
         default="p1",
-        help="p1: members only (this table); p2: a community with history, see bench/p2.py",
+        help="p1: members only (this table); p2: a community with history, see bench/p2.py; "
+        "p3: its pages in Lighthouse, see bench/p3.py",
     )
     parser.add_argument(
         "--members",
@@ -670,12 +583,17 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
 def main(argv: list[str] | None = None) -> None:
     argv = sys.argv[1:] if argv is None else argv
     workload = argparse.ArgumentParser(add_help=False)
-    workload.add_argument("--workload", choices=("p1", "p2"), default="p1")
+    workload.add_argument("--workload", choices=("p1", "p2", "p3"), default="p1")
     chosen, rest = workload.parse_known_args(argv)
     if chosen.workload == "p2":
         import p2  # a community with history: bench/p2.py, its own options
 
         p2.main(argv)
+        return
+    if chosen.workload == "p3":
+        import p3  # its pages on a phone, in Lighthouse: bench/p3.py, its own options
+
+        p3.main(argv)
         return
     args = parse_args(rest)
     started = time.monotonic()

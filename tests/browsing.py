@@ -135,6 +135,10 @@ def open_page(browser: Any, url: str, width: int = 1280) -> Iterator[tuple[Any, 
         response = page.goto(url, wait_until="load")
         assert response is not None
         assert response.ok, f"{url}: HTTP {response.status}"
+        # Avatars below the first screen load lazily, when scrolled near: load them now.
+        page.evaluate(
+            "() => Array.from(document.images).forEach(img => { img.loading = 'eager'; })"
+        )
         page.wait_for_function(
             "() => Array.from(document.images).every(img => img.complete)", timeout=10_000
         )

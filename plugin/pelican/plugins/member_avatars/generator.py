@@ -12,6 +12,7 @@ from pelican.generators import Generator, PelicanTemplateNotFound
 from .avatars.job import AvatarJob
 from .content.models import Event, Group, Member
 from .content.pages import PageClaim, clashing_claims, pelican_pages
+from .content.pagination import ListPart, attendee_list, event_list, group_list, member_list
 from .content.reader import Accept, Roster
 from .content.relations import (
     group_translations,
@@ -60,9 +61,13 @@ class CommunityGenerator(Generator):
         self.translations: list[Event] = []
         self.groups: list[Group] = []
         self.roster: Roster | None = None
+        # The pages of each list (split when long), by owner: "members", "events", id(group),
+        # id(event) (its attendees).
+        self.lists: dict[int | str, list[ListPart]] = {}
         # The pages that would overwrite another page: "members" or "events" for the list
-        # pages, the id() of a member, group or event for theirs.
-        self.unwritten: set[int | str] = set()
+        # pages, the id() of a member, group or event for theirs, (owner, number) for the
+        # numbered pages of a split list.
+        self.unwritten: set[Any] = set()
 
     # --- reading ----------------------------------------------------------------------------
     def read_members(self, accepted: Accept | None = None) -> list[Member]:
@@ -90,15 +95,25 @@ class CommunityGenerator(Generator):
             ]
             return origin(named_by[0]) if named_by else group.name
 
+        def numbered(owner: int | str, origin: Place | str) -> list[PageClaim]:
+            """The pages after the first of a split list."""
+            parts = self.lists.get(owner, [])[1:]
+            return [PageClaim(p.save_as, (owner, p.number), origin) for p in parts]
+
         claims = []
         if self.members:
             claims.append(PageClaim(self.pages["MEMBERS_SAVE_AS"], "members", "MEMBERS_SAVE_AS"))
+            claims += numbered("members", "MEMBERS_SAVE_AS")
         if self.events:
             claims.append(PageClaim(self.pages["EVENTS_SAVE_AS"], "events", "EVENTS_SAVE_AS"))
+            claims += numbered("events", "EVENTS_SAVE_AS")
         claims += [PageClaim(m.save_as, id(m), origin(m)) for m in self.members]
-        claims += [PageClaim(g.save_as, id(g), group_origin(g)) for g in self.groups]
-        claims += [PageClaim(e.save_as, id(e), origin(e)) for e in self.events]
-        claims += [PageClaim(e.save_as, id(e), origin(e)) for e in self.translations]
+        for group in self.groups:
+            claims.append(PageClaim(group.save_as, id(group), group_origin(group)))
+            claims += numbered(id(group), group_origin(group))
+        for event in [*self.events, *self.translations]:
+            claims.append(PageClaim(event.save_as, id(event), origin(event)))
+            claims += numbered(id(event), origin(event))
         return claims
 
     def skip_clashing_pages(self) -> None:
@@ -145,6 +160,15 @@ class CommunityGenerator(Generator):
             # A data file is the source of many members: not one member's link target.
             if not (isinstance(content, Member) and content.in_data_file):
                 self.add_source_path(content)
+        self.lists = {
+            "members": member_list(self.settings, self.pages, self.groups, self.members),
+            "events": event_list(self.settings, self.pages, self.events),
+            **{id(group): group_list(self.settings, group) for group in self.groups},
+            **{
+                id(event): attendee_list(self.settings, event)
+                for event in [*self.events, *self.translations]
+            },
+        }
         self.skip_clashing_pages()
         self.context[CONTEXT_KEY] = book
         self.context["members"] = self.members
@@ -182,19 +206,23 @@ class CommunityGenerator(Generator):
                 **kwargs,
             )
 
-        if self.members and "members" not in self.unwritten:
-            members_page = self.get_template("members")
-            write(self.pages["MEMBERS_SAVE_AS"], members_page, self.pages["MEMBERS_URL"])
+        def write_list(owner: int | str, template: Any, **kwargs: Any) -> None:
+            """Every page of a list whose first page is written, but those that clash."""
+            if owner in self.unwritten:
+                return
+            for part in self.lists.get(owner, []):
+                if (owner, part.number) not in self.unwritten:
+                    write(part.save_as, template, part.url, **part.context, **kwargs)
+
+        write_list("members", self.get_template("members"))
         for member in self.written(self.members):
             write(member.save_as, self.template_for(member), member.url, member=member)
-        for group in self.written(self.groups):
-            write(group.save_as, self.get_template("group"), group.url, group=group)
-        if self.events and "events" not in self.unwritten:
-            events_page = self.get_template("events")
-            write(self.pages["EVENTS_SAVE_AS"], events_page, self.pages["EVENTS_URL"])
+        for group in self.groups:
+            write_list(id(group), self.get_template("group"), group=group)
+        write_list("events", self.get_template("events"))
         self.link_translations_to_subsites()
-        for event in self.written([*self.events, *self.translations]):
-            write(event.save_as, self.template_for(event), event.url, event=event)
+        for event in [*self.events, *self.translations]:
+            write_list(id(event), self.template_for(event), event=event)
 
     def link_translations_to_subsites(self) -> None:
         """With i18n_subsites, an event in the language of another sub-site is that sub-site's
@@ -214,3 +242,4 @@ class CommunityGenerator(Generator):
     def written(self, items: list[Any]) -> list[Any]:
         """The items whose page does not clash with another page."""
         return [item for item in items if id(item) not in self.unwritten]
+
