@@ -45,7 +45,7 @@ test: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/lint-imports
 	$(BIN)/python -m mypy
-	$(BIN)/python -m pytest --cov --cov-report=term --cov-fail-under=95
+	$(BIN)/python -m pytest --cov --cov-report=term --cov-fail-under=95 --durations=15
 
 # The gettext catalogs of the plugin's templates and of the example theme: extract every marked
 # string (babel.cfg) into messages.pot, merge it into each language's messages.po (new strings
