@@ -52,6 +52,24 @@ def chromium_path() -> str:
     return path
 
 
+def launched_chromium() -> Iterator[Any]:
+    """Headless Chromium through Playwright, closed when the generator ends (a fixture yields
+    from it); skips when Playwright is not installed."""
+    sync_api = pytest.importorskip(
+        "playwright.sync_api",
+        reason="Playwright for Python is not installed (pip install -e '.[test]')",
+    )
+    executable = chromium_path()
+    with sync_api.sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=executable, headless=True, args=CHROMIUM_ARGS
+        )
+        try:
+            yield browser
+        finally:
+            browser.close()
+
+
 def axe_js() -> Path:
     """axe-core's script: $AXE_JS if set (CI sets it), else where .ci/run installs it.
 

@@ -25,11 +25,10 @@ from pathlib import Path
 
 import pytest
 from browsing import (
-    CHROMIUM_ARGS,
     REPO,
     axe_violations,
-    chromium_path,
     describe,
+    launched_chromium,
     open_page,
     serve,
 )
@@ -84,19 +83,7 @@ def site_url(example_output):
 # Module-scoped: its threads end with this module, not at the end of the session.
 @pytest.fixture(scope="module")
 def browser():
-    sync_api = pytest.importorskip(
-        "playwright.sync_api",
-        reason="Playwright for Python is not installed (pip install -e '.[test]')",
-    )
-    executable = chromium_path()
-    with sync_api.sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path=executable, headless=True, args=CHROMIUM_ARGS
-        )
-        try:
-            yield browser
-        finally:
-            browser.close()
+    yield from launched_chromium()
 
 
 def busiest_event(output: Path) -> str:

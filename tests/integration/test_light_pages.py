@@ -17,7 +17,7 @@ import re
 from pathlib import Path
 
 import pytest
-from browsing import CHROMIUM_ARGS, chromium_path, serve
+from browsing import launched_chromium, serve
 from PIL import Image, ImageDraw, ImageFilter
 from sitebuilder import Site, avatars_in
 
@@ -114,19 +114,7 @@ def test_no_plugin_page_exceeds_the_budget(outputs, theme):
 
 @pytest.fixture(scope="module")
 def browser():
-    sync_api = pytest.importorskip(
-        "playwright.sync_api",
-        reason="Playwright for Python is not installed (pip install -e '.[test]')",
-    )
-    executable = chromium_path()
-    with sync_api.sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path=executable, headless=True, args=CHROMIUM_ARGS
-        )
-        try:
-            yield browser
-        finally:
-            browser.close()
+    yield from launched_chromium()
 
 
 # Lazy avatars load when scrolled near: load them all now, then read what Chromium decoded.

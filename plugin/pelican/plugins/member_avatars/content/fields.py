@@ -41,14 +41,7 @@ def gravatar_consent(value: Any) -> tuple[bool, str]:
     No `Gravatar` line (None) asks; a value asks only when it is a clear yes. A value that is
     neither a clear yes nor a clear no is a no with a problem to report.
     """
-    if value is None:
-        return True, ""
-    word = plain_value(value).lower()
-    if word in CLEAR_YES:
-        return True, ""
-    if word in CLEAR_NO:
-        return False, ""
-    return False, f"Gravatar {str(value).strip()!r} is not a clear yes or no; Gravatar is not asked"
+    return _consent(value, "Gravatar", asks_without_a_line=True)
 
 
 def github_user(value: Any) -> tuple[str | None, str]:
@@ -222,15 +215,19 @@ def libravatar_consent(value: Any) -> tuple[bool, str]:
 
     Only a clear yes asks: unlike Gravatar, no `Libravatar` line is a no.
     """
+    if value is not None and not plain_value(value):
+        return False, _without_value("Libravatar")
+    return _consent(value, "Libravatar", asks_without_a_line=False)
+
+
+def _consent(value: Any, field: str, asks_without_a_line: bool) -> tuple[bool, str]:
+    """A consent field read: a clear yes asks, a clear no does not, anything else does not and
+    is a problem to report; no line at all (None) asks only where `asks_without_a_line`."""
     if value is None:
-        return False, ""
+        return asks_without_a_line, ""
     word = plain_value(value).lower()
     if word in CLEAR_YES:
         return True, ""
     if word in CLEAR_NO:
         return False, ""
-    if not word:
-        return False, _without_value("Libravatar")
-    return False, (
-        f"Libravatar {str(value).strip()!r} is not a clear yes or no; Libravatar is not asked"
-    )
+    return False, f"{field} {str(value).strip()!r} is not a clear yes or no; {field} is not asked"
